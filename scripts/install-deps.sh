@@ -1,0 +1,36 @@
+#!/bin/sh
+# Install everything svshm needs to build, boot and test, with apt-get.
+# Idempotent: when every package is present and the kernel source is unpacked,
+# it returns in well under a second without touching the network.
+set -eu
+
+# The meta packages follow Debian's newest 6.1 (bookworm's default kernel) and
+# newest 6.12 (bookworm's backport line), so a fresh machine gets both.
+PKGS="
+linux-image-amd64 linux-headers-amd64
+linux-image-6.12-amd64 linux-headers-6.12-amd64
+linux-source-6.12
+qemu-system-x86 busybox-static libkmod-dev kmod cpio xz-utils
+sparse gcc make perl bc flex bison libelf-dev libssl-dev
+util-linux procps
+"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+		missing="$missing $p"
+done
+
+if [ -n "$missing" ]; then
+	echo "install-deps: installing:$missing" >&2
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -qq
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y -qq --no-install-recommends $missing >&2
+fi
+
+# kselftest_harness.h and checkpatch.pl come from the Debian source tarball,
+# unpacked once into a cache outside the tree.
+exec "$(dirname "$0")/kernel-source.sh" >/dev/null

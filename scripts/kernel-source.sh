@@ -1,0 +1,23 @@
+#!/bin/sh
+# Print the directory of Debian's linux-source-6.12, unpacked once into a cache
+# outside the git tree (kselftest_harness.h, checkpatch.pl, the debug kernel).
+set -eu
+
+tarball=$(ls /usr/src/linux-source-6.12*.tar.xz 2>/dev/null | sort -V | tail -n 1)
+if [ -z "$tarball" ]; then
+	echo "kernel-source: linux-source-6.12 is not installed (scripts/install-deps.sh)" >&2
+	exit 1
+fi
+cache=${SVSHM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/svshm}
+name=$(basename "$tarball" .tar.xz)
+dir="$cache/$name"
+if [ ! -f "$dir/.unpacked" ]; then
+	mkdir -p "$cache"
+	rm -rf "$dir" "$dir.tmp"
+	mkdir -p "$dir.tmp"
+	echo "kernel-source: unpacking $tarball into $dir" >&2
+	tar -xJf "$tarball" -C "$dir.tmp" --strip-components=1
+	mv "$dir.tmp" "$dir"
+	touch "$dir/.unpacked"
+fi
+echo "$dir"

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Print the target kernels, one "version" a line: the newest installed Debian
+# 6.1 and 6.12 amd64 kernels that have both an image and headers.
+# SVSHM_KERNELS="ver ..." overrides the list (one kernel by hand, say).
+set -eu
+if [ -n "${SVSHM_KERNELS:-}" ]; then
+	for k in $SVSHM_KERNELS; do echo "$k"; done
+	exit 0
+fi
+for pattern in '6.1.0-*-amd64' '6.12.*+deb12-amd64'; do
+	best=""
+	for d in /lib/modules/$pattern; do
+		v=${d##*/}
+		[ -f "/boot/vmlinuz-$v" ] && [ -d "/lib/modules/$v/build" ] || continue
+		best="$best $v"
+	done
+	v=$(printf '%s\n' $best | sort -V | tail -n 1)
+	if [ -z "$v" ]; then
+		echo "kernels: no kernel matching $pattern (scripts/install-deps.sh)" >&2
+		exit 1
+	fi
+	echo "$v"
+done

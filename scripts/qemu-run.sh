@@ -1,0 +1,79 @@
+#!/bin/sh
+# Usage: qemu-run.sh [-k KVER | -b BZIMAGE] [-m MEM] [-n NAME] -- COMMAND...
+#
+# Boot a kernel under QEMU (TCG), with the host's root filesystem mounted
+# read-only over virtio-9p and this checkout mounted read-write at its own
+# path, run COMMAND as root in the checkout (a shell command line), and exit
+# with its status. The guest's kernel log is kept in the run directory and
+# the run fails if it holds any kernel splat, even when COMMAND succeeded.
+#   -k KVER     a Debian kernel installed on the host (/boot/vmlinuz-KVER)
+#   -b BZIMAGE  a kernel built elsewhere, with virtio-9p built in
+#   -m MEM      guest memory (default 2G)
+#   -n NAME     name of the run directory under build/run (default: kernel)
+# SVSHM_TIMEOUT bounds the whole boot (seconds, default 1200).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+kver="" bzimage="" mem=2G name=""
+while getopts k:b:m:n: opt; do
+	case $opt in
+	k) kver=$OPTARG ;;
+	b) bzimage=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	n) name=$OPTARG ;;
+	*) sed -n '2,14s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ "${1:-}" = "--" ] && shift
+if [ $# -eq 0 ] || { [ -z "$kver" ] && [ -z "$bzimage" ]; }; then
+	sed -n '2,14s/^# \{0,1\}//p' "$0" >&2
+	exit 2
+fi
+
+cache=${SVSHM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/svshm}
+mkdir -p "$cache/initramfs"
+if [ -n "$kver" ]; then
+	kernel=/boot/vmlinuz-$kver
+	modset=$kver
+else
+	kernel=$bzimage
+	modset=none
+fi
+[ -r "$kernel" ] || { echo "qemu-run: cannot read $kernel" >&2; exit 2; }
+
+# The initramfs depends on the kernel's modules and on our /init only.
+stamp=$(cat "$here/initramfs-init.sh" "$here/initramfs.sh" | md5sum | cut -c1-12)
+initrd=$cache/initramfs/$modset-$stamp.cpio.gz
+[ -f "$initrd" ] || "$here/initramfs.sh" "$modset" "$initrd"
+
+run=$top/build/run/${name:-${kver:-$(basename "$bzimage")}}
+rm -rf "$run"
+mkdir -p "$run"
+printf '%s\n' "$*" >"$run/cmd"
+
+cmdline="console=ttyS0 loglevel=4 panic=-1 mitigations=off"
+cmdline="$cmdline svshm_checkout=$top svshm_rundir=$run"
+set +e
+timeout "${SVSHM_TIMEOUT:-1200}" qemu-system-x86_64 \
+	-accel tcg,thread=multi -cpu max -smp 2 -m "$mem" \
+	-nodefaults -no-reboot -display none -monitor none -serial stdio \
+	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
+	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
+	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
+	-fsdev local,id=checkout,path="$top",security_model=none \
+	-device virtio-9p-pci,fsdev=checkout,mount_tag=checkout \
+	</dev/null 2>&1 | tee "$run/console" | tr -d '\r'
+set -e
+
+if [ ! -f "$run/rc" ]; then
+	echo "qemu-run: the guest died before the command finished (see $run/console)" >&2
+	"$here/splat-check.sh" "$run/console" >&2
+	exit 1
+fi
+rc=$(cat "$run/rc")
+if ! "$here/splat-check.sh" "$run/dmesg" "$run/console" "$run/kmemleak" >&2; then
+	echo "qemu-run: kernel splat in the guest's log ($run/dmesg)" >&2
+	[ "$rc" -ne 0 ] || rc=1
+fi
+exit "$rc"
