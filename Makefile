@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# svshm: System V shared memory as a module.
+#   make                 module (against KDIR), libraries, selftests
+#   make check           the whole test suite in QEMU guests (README)
+#   make demo            the demo in a QEMU guest
+#   make clean           back to what git has
+# KDIR defaults to the running kernel's build tree, else the newest
+# target kernel installed (scripts/kernels.sh).
+
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	  $(addprefix /lib/modules/,$(addsuffix /build,$(lastword $(shell scripts/kernels.sh 2>/dev/null)))))
+
+CC ?= gcc
+CFLAGS ?= -O2 -g
+CFLAGS += -Wall -Wextra -Werror -D_GNU_SOURCE -Iuapi -Ilib
+LDLIBS_T := -lpthread
+
+LIBS := lib/libsvshm.so lib/libsvshm-preload.so
+TESTS := $(patsubst %.c,build/%,$(wildcard selftests/*_test.c))
+TOOLS := build/tools/svshm-demo
+KSFT = $(shell scripts/kernel-source.sh)/tools/testing/selftests
+
+.PHONY: all module lib selftests tools check demo clean deps
+
+all: module lib selftests tools
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+lib: $(LIBS)
+selftests: $(TESTS)
+tools: $(TOOLS)
+
+lib/libsvshm.so: lib/svshm.c lib/svshm.h uapi/linux/svshm.h
+	$(CC) $(CFLAGS) -fPIC -shared -Wl,-soname,libsvshm.so -o $@ lib/svshm.c
+
+lib/libsvshm-preload.so: lib/svshm.c lib/preload.c lib/svshm.h uapi/linux/svshm.h
+	$(CC) $(CFLAGS) -fPIC -shared -o $@ lib/svshm.c lib/preload.c
+
+build/selftests/%: selftests/%.c $(wildcard selftests/*.h) lib/svshm.c lib/svshm.h uapi/linux/svshm.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -isystem $(KSFT) -Iselftests -o $@ $< lib/svshm.c $(LDLIBS_T)
+
+build/tools/%: tools/%.c lib/svshm.c lib/svshm.h uapi/linux/svshm.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< lib/svshm.c
+
+deps:
+	scripts/install-deps.sh
+
+check:
+	scripts/check.sh
+
+demo:
+	scripts/demo.sh
+
+clean:
+	-[ ! -d "$(KDIR)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf build $(LIBS)

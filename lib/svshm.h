@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libsvshm: the shm* API of <sys/shm.h>, served by /dev/svshm.
+ *
+ * Each function has the prototype, the return values and the errno of its
+ * glibc namesake. The device is opened on first use, close-on-exec, once
+ * per process; if it cannot be opened the calls fail with ENOSYS and one
+ * line on stderr says why (once per process).
+ */
+#ifndef SVSHM_LIB_H
+#define SVSHM_LIB_H
+
+#include <sys/shm.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+int svshm_shmget(key_t key, size_t size, int shmflg);
+void *svshm_shmat(int shmid, const void *shmaddr, int shmflg);
+int svshm_shmdt(const void *shmaddr);
+int svshm_shmctl(int shmid, int cmd, struct shmid_ds *buf);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SVSHM_LIB_H */

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * svshm: shmctl(2): stat, set, remove, and the table-wide information.
+ *
+ * Each command gathers what it reports into a kernel buffer under the
+ * locks and copies it out only after dropping them (see svshm.h).
+ * The buffers are the kernel's own SysV ABI structures.
+ */
+#include <linux/cred.h>
+#include <linux/ipc.h>
+#include <linux/pid_namespace.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/user_namespace.h>
+
+#include "svshm.h"
+
+/* Native's fill of struct shmid64_ds; caller holds the segment's lock. */
+static void svshm_fill_ds(struct svshm_seg *seg, struct shmid64_ds *ds)
+{
+	struct user_namespace *ns = current_user_ns();
+
+	memset(ds, 0, sizeof(*ds));
+	ds->shm_perm.key = seg->key;
+	ds->shm_perm.uid = from_kuid_munged(ns, seg->uid);
+	ds->shm_perm.gid = from_kgid_munged(ns, seg->gid);
+	ds->shm_perm.cuid = from_kuid_munged(ns, seg->cuid);
+	ds->shm_perm.cgid = from_kgid_munged(ns, seg->cgid);
+	ds->shm_perm.mode = seg->mode;
+	ds->shm_perm.seq = seg->id >> SVSHM_IDX_BITS;
+	ds->shm_segsz = seg->size;
+	ds->shm_atime = seg->atime;
+	ds->shm_dtime = seg->dtime;
+	ds->shm_ctime = seg->ctime;
+	ds->shm_cpid = pid_vnr(seg->cpid);
+	ds->shm_lpid = pid_vnr(seg->lpid);
+	ds->shm_nattch = seg->nattch;
+}
+
+/* IPC_STAT, SHM_STAT, SHM_STAT_ANY. Return: 0 or the id; or an errno. */
+static long svshm_ctl_stat(int id, int cmd, void __user *buf)
+{
+	struct shmid64_ds ds;
+	struct svshm_perm perm;
+	struct svshm_seg *seg;
+	long ret;
+
+	if (cmd == IPC_STAT) {
+		seg = svshm_seg_get_by_id(id);
+	} else {
+		svshm_table_lock(false);
+		seg = svshm_table_find_index_locked(id);
+		if (seg)
+			kref_get(&seg->ref);
+		svshm_table_unlock(false);
+	}
+	if (!seg)
+		return -EINVAL;
+
+	ret = 0;
+	if (cmd != SHM_STAT_ANY) {
+		svshm_perm_snapshot(seg, &perm);
+		ret = svshm_perm_access(&perm, 0444);
+	}
+	if (!ret) {
+		spin_lock(&seg->lock);
+		if (seg->destroyed)
+			ret = -EIDRM;
+		else
+			svshm_fill_ds(seg, &ds);
+		spin_unlock(&seg->lock);
+	}
+	if (!ret && cmd != IPC_STAT)
+		ret = seg->id;
+	svshm_seg_put(seg);
+	if (ret >= 0 && copy_to_user(buf, &ds, sizeof(ds)))
+		return -EFAULT;
+	return ret;
+}
+
+/* IPC_SET and IPC_RMID: the owner's commands, under the table's rwsem. */
+static long svshm_ctl_down(int id, int cmd, void __user *buf)
+{
+	struct user_namespace *ns = current_user_ns();
+	struct shmid64_ds ds;
+	struct svshm_perm perm;
+	struct svshm_seg *seg;
+	kuid_t uid;
+	kgid_t gid;
+	long ret;
+
+	if (cmd == IPC_SET && copy_from_user(&ds, buf, sizeof(ds)))
+		return -EFAULT;
+
+	svshm_table_lock(true);
+	seg = svshm_table_find_locked(id);
+	ret = -EINVAL;
+	if (!seg)
+		goto out;
+	svshm_perm_snapshot(seg, &perm);
+	ret = svshm_perm_owner(&perm);
+	if (ret)
+		goto out;
+
+	if (cmd == IPC_RMID) {
+		bool attached;
+
+		spin_lock(&seg->lock);
+		attached = seg->nattch;
+		if (attached)
+			seg->mode |= SHM_DEST;
+		spin_unlock(&seg->lock);
+		if (attached)
+			svshm_table_unkey_locked(seg);
+		else
+			svshm_table_destroy_locked(seg);
+		goto out;
+	}
+
+	uid = make_kuid(ns, ds.shm_perm.uid);
+	gid = make_kgid(ns, ds.shm_perm.gid);
+	ret = -EINVAL;
+	if (!uid_valid(uid) || !gid_valid(gid))
+		goto out;
+	spin_lock(&seg->lock);
+	seg->uid = uid;
+	seg->gid = gid;
+	seg->mode = (seg->mode & ~0777) | (ds.shm_perm.mode & 0777);
+	seg->ctime = ktime_get_real_seconds();
+	spin_unlock(&seg->lock);
+	ret = 0;
+out:
+	svshm_table_unlock(true);
+	return ret;
+}
+
+static long svshm_ctl_info(int cmd, void __user *buf)
+{
+	union {
+		struct shminfo64 limits;
+		struct shm_info usage;
+	} u;
+	size_t len;
+	int max_idx;
+
+	memset(&u, 0, sizeof(u));
+	if (cmd == IPC_INFO) {
+		u.limits.shmmax = READ_ONCE(svshm_shmmax);
+		u.limits.shmmin = SHMMIN;
+		u.limits.shmmni = READ_ONCE(svshm_shmmni);
+		u.limits.shmseg = u.limits.shmmni;
+		u.limits.shmall = READ_ONCE(svshm_shmall);
+		len = sizeof(u.limits);
+		svshm_table_lock(false);
+	} else {
+		len = sizeof(u.usage);
+		svshm_table_lock(false);
+		svshm_table_usage_locked(&u.usage);
+	}
+	max_idx = svshm_table_max_index_locked();
+	svshm_table_unlock(false);
+	if (copy_to_user(buf, &u, len))
+		return -EFAULT;
+	return max_idx < 0 ? 0 : max_idx;
+}
+
+/**
+ * svshm_ctl() - shmctl(2)
+ * @id: segment id, or index for SHM_STAT and SHM_STAT_ANY
+ * @cmd: the command
+ * @buf: the command's user buffer
+ *
+ * Return: as shmctl(2), or a negative errno.
+ */
+long svshm_ctl(int id, int cmd, void __user *buf)
+{
+	if (cmd < 0 || id < 0)
+		return -EINVAL;
+
+	switch (cmd) {
+	case IPC_INFO:
+	case SHM_INFO:
+		return svshm_ctl_info(cmd, buf);
+	case IPC_STAT:
+	case SHM_STAT:
+	case SHM_STAT_ANY:
+		return svshm_ctl_stat(id, cmd, buf);
+	case IPC_SET:
+	case IPC_RMID:
+		return svshm_ctl_down(id, cmd, buf);
+	default:
+		return -EINVAL;
+	}
+}

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * svshm: the ioctls of /dev/svshm: copy the arguments in, check what the
+ * ABI fixes, dispatch, copy the results out. See uapi/linux/svshm.h.
+ */
+#include <linux/fs.h>
+#include <linux/uaccess.h>
+
+#include <linux/svshm.h>
+
+#include "svshm.h"
+
+static long svshm_ioctl_version(void __user *argp)
+{
+	struct svshm_version v = {
+		.abi_version = SVSHM_ABI_VERSION,
+		.features = SVSHM_FEAT_ATTACH_IOCTL,
+	};
+
+	return copy_to_user(argp, &v, sizeof(v)) ? -EFAULT : 0;
+}
+
+static long svshm_ioctl_get(void __user *argp)
+{
+	struct svshm_get g;
+
+	if (copy_from_user(&g, argp, sizeof(g)))
+		return -EFAULT;
+	/* size_t is 64-bit here: every __u64 is a size shmget could be given. */
+	return svshm_get(g.key, g.size, g.flags);
+}
+
+static long svshm_ioctl_ctl(void __user *argp)
+{
+	struct svshm_ctl c;
+
+	if (copy_from_user(&c, argp, sizeof(c)))
+		return -EFAULT;
+	return svshm_ctl(c.id, c.cmd, u64_to_user_ptr(c.buf));
+}
+
+static long svshm_ioctl_attach(struct file *filp, void __user *argp)
+{
+	struct svshm_attach a;
+	unsigned long addr;
+	long ret;
+
+	if (copy_from_user(&a, argp, sizeof(a)))
+		return -EFAULT;
+	if (a.addr > TASK_SIZE_MAX)
+		return -EINVAL;
+	addr = a.addr;
+	ret = svshm_attach(filp, a.id, a.flags, &addr);
+	if (ret)
+		return ret;
+	a.addr = addr;
+	if (put_user(a.addr, &((struct svshm_attach __user *)argp)->addr)) {
+		/* Nobody learns the address: do not leave the mapping behind. */
+		svshm_detach(addr);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static long svshm_ioctl_detach(void __user *argp)
+{
+	u64 addr;
+
+	if (get_user(addr, (u64 __user *)argp))
+		return -EFAULT;
+	if (addr > TASK_SIZE_MAX)
+		return -EINVAL;
+	return svshm_detach(addr);
+}
+
+long svshm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case SVSHM_IOC_VERSION:
+		return svshm_ioctl_version(argp);
+	case SVSHM_IOC_GET:
+		return svshm_ioctl_get(argp);
+	case SVSHM_IOC_CTL:
+		return svshm_ioctl_ctl(argp);
+	case SVSHM_IOC_ATTACH:
+		return svshm_ioctl_attach(filp, argp);
+	case SVSHM_IOC_DETACH:
+		return svshm_ioctl_detach(argp);
+	default:
+		return -ENOTTY;
+	}
+}

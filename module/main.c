@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * svshm: System V shared memory as a module, served by /dev/svshm.
+ *
+ * This file registers the misc device and the module parameters, which are
+ * native's sysctls (kernel.shmmax, shmall, shmmni, shm_rmid_forced),
+ * changeable at run time by root through /sys/module/svshm/parameters/.
+ */
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+
+#include "svshm.h"
+
+module_param_named(shmmax, svshm_shmmax, ulong, 0644);
+MODULE_PARM_DESC(shmmax, "Largest segment, in bytes (kernel.shmmax)");
+module_param_named(shmall, svshm_shmall, ulong, 0644);
+MODULE_PARM_DESC(shmall, "Pages in all segments together (kernel.shmall)");
+module_param_named(shmmni, svshm_shmmni, int, 0644);
+MODULE_PARM_DESC(shmmni, "Most segments at once, up to 32768 (kernel.shmmni)");
+module_param_named(shm_rmid_forced, svshm_rmid_forced, bool, 0644);
+MODULE_PARM_DESC(shm_rmid_forced,
+		 "Destroy a segment when its last attachment goes (kernel.shm_rmid_forced)");
+
+static const struct file_operations svshm_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = svshm_ioctl,
+	.mmap = svshm_mmap,
+	.llseek = noop_llseek,
+};
+
+/* Mode 0666: every caller may talk to us; each call checks its rights. */
+static struct miscdevice svshm_dev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "svshm",
+	.fops = &svshm_fops,
+	.mode = 0666,
+};
+
+static int __init svshm_init(void)
+{
+	int ret;
+
+	ret = svshm_table_init();
+	if (ret)
+		return ret;
+	ret = misc_register(&svshm_dev);
+	if (ret)
+		goto out_table;
+	return 0;
+
+out_table:
+	svshm_table_exit();
+	return ret;
+}
+
+/*
+ * Every attach file holds a module reference, so no segment is mapped
+ * here: whatever segments are left are idle and go with the module.
+ */
+static void __exit svshm_exit(void)
+{
+	misc_deregister(&svshm_dev);
+	svshm_table_exit();
+}
+
+module_init(svshm_init);
+module_exit(svshm_exit);
+
+MODULE_DESCRIPTION("System V shared memory through /dev/svshm");
+MODULE_AUTHOR("The svshm developers");
+MODULE_LICENSE("GPL");

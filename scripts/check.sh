@@ -1,0 +1,76 @@
+#!/bin/sh
+# make check: install what is missing, run the static checks (checkpatch
+# --strict, W=1 and sparse on each kernel), then boot each target kernel in
+# QEMU, load svshm.ko, run every selftest as root and as an unprivileged
+# user, unload, and check the kernel log. Prints TAP per kernel and, last,
+# "N passed, N failed" over everything; exits non-zero on any failure.
+#   SVSHM_KERNELS="ver ..."   the kernels (default: scripts/kernels.sh)
+#   SVSHM_TESTS="name ..."    only these selftests (default: all)
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+passed=0 failed=0 skipped=0
+
+check() { # check NAME COMMAND...: one counted check; output shown on failure
+	name=$1
+	shift
+	if "$@" >build/check.log 2>&1; then
+		passed=$((passed + 1))
+		echo "ok - $name"
+	else
+		failed=$((failed + 1))
+		echo "not ok - $name"
+		sed 's/^/#   /' build/check.log | tail -n 40
+	fi
+}
+
+# count_tap FILE...: add up the test lines of TAP files (top level only).
+count_tap() {
+	for f in "$@"; do
+		[ -f "$f" ] || continue
+		p=$(grep -cE '^ok [0-9]+' "$f" | head -n 1)
+		s=$(grep -cE '^ok [0-9]+ .*# SKIP' "$f" | head -n 1)
+		x=$(grep -cE '^not ok [0-9]+' "$f" | head -n 1)
+		passed=$((passed + p - s))
+		skipped=$((skipped + s))
+		failed=$((failed + x))
+		grep -E '^not ok [0-9]+' "$f" | sed "s|^|# $(basename "$f"): |"
+	done
+}
+
+scripts/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+mkdir -p build
+ksrc=$(scripts/kernel-source.sh)
+
+echo "# static checks"
+checkpatch() {
+	perl "$ksrc/scripts/checkpatch.pl" --no-tree --strict --terse --show-types \
+		-f module/*.[ch] uapi/linux/*.h | grep -E 'ERROR|WARNING|CHECK' && return 1
+	return 0
+}
+check "checkpatch --strict: module/ uapi/" checkpatch
+check "userspace builds with -Wall -Wextra -Werror" make -s lib selftests tools
+
+kernels=$(scripts/kernels.sh) || { echo "0 passed, 1 failed"; exit 1; }
+for k in $kernels; do
+	echo "# kernel $k"
+	check "$k: svshm.ko builds clean (W=1, sparse)" scripts/build-module.sh "$k"
+	ko=build/kernel/$k/svshm.ko
+	[ -f "$ko" ] || { failed=$((failed + 1)); echo "not ok - $k: no module to test"; continue; }
+	tests=""
+	for t in ${SVSHM_TESTS:-}; do tests="$tests build/selftests/$t"; done
+	start=$(date +%s)
+	# shellcheck disable=SC2086
+	scripts/qemu-run.sh -k "$k" -n "$k" -- sh scripts/guest-tests.sh "$ko" $tests \
+		>"build/guest-$k.log" 2>&1
+	rc=$?
+	run=build/run/$k
+	echo "# $k: guest ran $(($(date +%s) - start)) s, exit $rc, log build/guest-$k.log"
+	count_tap "$run"/tap/*.tap
+	check "$k: kernel log free of splats" scripts/splat-check.sh "$run/dmesg" "$run/console"
+	check "$k: guest finished" test -f "$run/rc"
+done
+
+echo "# skipped: $skipped"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

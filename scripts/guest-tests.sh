@@ -1,0 +1,44 @@
+#!/bin/sh
+# Usage (in the guest, as root): guest-tests.sh KO [TEST...]
+# Load KO, run each selftest binary (default: all of build/selftests) as root
+# and again as an unprivileged user (nobody, no capabilities), unload KO.
+# Each run's TAP goes to $svshm_rundir/tap/NAME.{root,user}.tap and to the
+# console; the steps of this script are TAP lines of their own in guest.tap.
+set -u
+ko=$1
+shift
+out=${svshm_rundir:?}/tap
+mkdir -p "$out"
+n=0
+step() { # step OK|FAIL description
+	n=$((n + 1))
+	if [ "$1" = OK ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi >>"$out/guest.tap"
+}
+
+if insmod "$ko"; then
+	step OK "insmod $(basename "$ko")"
+else
+	step FAIL "insmod $(basename "$ko")"
+	exit 1
+fi
+
+[ $# -gt 0 ] || set -- build/selftests/*_test
+unpriv="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all"
+for t in "$@"; do
+	name=$(basename "$t")
+	for who in root user; do
+		if [ $who = root ]; then runner=""; else runner=$unpriv; fi
+		echo "# $name as $who"
+		$runner timeout 900 "$t" >"$out/$name.$who.tap" 2>&1
+		rc=$?
+		cat "$out/$name.$who.tap"
+		if [ $rc -eq 0 ]; then step OK "$name as $who exits 0"; else step FAIL "$name as $who exits $rc"; fi
+	done
+done
+
+if rmmod svshm; then
+	step OK "rmmod svshm"
+else
+	step FAIL "rmmod svshm"
+fi
+if [ -e /dev/svshm ]; then step FAIL "/dev/svshm gone after rmmod"; else step OK "/dev/svshm gone after rmmod"; fi

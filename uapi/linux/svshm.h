@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * svshm: System V shared memory served by /dev/svshm.
+ *
+ * The ABI between svshm.ko and libsvshm. Every structure here has
+ * fixed-width members and no padding holes; pointers travel as __u64.
+ * The control buffers that SVSHM_IOC_CTL reads and writes are the kernel's
+ * own SysV ABI (struct shmid64_ds, struct shminfo64, struct shm_info from
+ * <asm/shmbuf.h> and <linux/shm.h>), which is also glibc's layout on x86-64,
+ * so that libsvshm hands the caller's pointer through and a bad pointer
+ * gets EFAULT from the kernel, exactly as shmctl(2) does.
+ *
+ * Only 64-bit callers are served: there is no compat_ioctl.
+ *
+ * A segment is attached by mmap(2) of /dev/svshm at offset id * PAGE_SIZE,
+ * MAP_SHARED, with a length of the segment's size rounded up to pages, or by
+ * SVSHM_IOC_ATTACH, which does that mmap on the caller's behalf from the
+ * segment's size and returns the address (one system call per shmat()).
+ */
+#ifndef _UAPI_LINUX_SVSHM_H
+#define _UAPI_LINUX_SVSHM_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/* Bumped on any incompatible change of what follows. */
+#define SVSHM_ABI_VERSION	1
+
+/* Feature bits reported by SVSHM_IOC_VERSION. */
+#define SVSHM_FEAT_ATTACH_IOCTL	0x1U	/* SVSHM_IOC_ATTACH and _DETACH */
+
+#define SVSHM_IOC_MAGIC		0xE5
+
+/*
+ * Mode bits above the nine permission bits, as native reports them in
+ * shm_perm.mode (glibc's SHM_DEST and SHM_LOCKED).
+ */
+#define SVSHM_MODE_DEST		01000	/* removed, destroyed on last detach */
+#define SVSHM_MODE_LOCKED	02000	/* SHM_LOCK in force */
+
+/**
+ * struct svshm_version - answer of SVSHM_IOC_VERSION
+ * @abi_version: SVSHM_ABI_VERSION of the running module
+ * @features: SVSHM_FEAT_* bits
+ *
+ * Errors: EFAULT.
+ */
+struct svshm_version {
+	__u32 abi_version;
+	__u32 features;
+};
+
+/**
+ * struct svshm_get - arguments of SVSHM_IOC_GET, the shmget(2) of svshm
+ * @key: the IPC key, or IPC_PRIVATE (0)
+ * @flags: IPC_CREAT, IPC_EXCL, SHM_HUGETLB, SHM_NORESERVE and the low nine
+ *	mode bits, as shmget(2)'s shmflg
+ * @size: the size asked, in bytes
+ *
+ * Returns the segment's id (>= 0) as the ioctl's value.
+ * Errors, in the order native shmget(2) decides them: EFAULT; for a new
+ * segment EINVAL (size below SHMMIN or above shmmax), ENOSPC (shmall or
+ * shmmni exceeded), ENOMEM; for an existing key EEXIST (IPC_CREAT|IPC_EXCL),
+ * EINVAL (size above the segment's), EACCES; ENOENT without IPC_CREAT.
+ */
+struct svshm_get {
+	__s32 key;
+	__s32 flags;
+	__u64 size;
+};
+
+/**
+ * struct svshm_ctl - arguments of SVSHM_IOC_CTL, the shmctl(2) of svshm
+ * @id: the segment id (an index for SHM_STAT and SHM_STAT_ANY; ignored by
+ *	IPC_INFO and SHM_INFO)
+ * @cmd: IPC_STAT, IPC_SET, IPC_RMID, IPC_INFO, SHM_INFO, SHM_STAT,
+ *	SHM_STAT_ANY, SHM_LOCK, SHM_UNLOCK (the values of <linux/shm.h>)
+ * @buf: user address of the command's buffer: struct shmid64_ds for
+ *	IPC_STAT, IPC_SET, SHM_STAT and SHM_STAT_ANY; struct shminfo64 for
+ *	IPC_INFO; struct shm_info for SHM_INFO; unused otherwise
+ *
+ * Returns what shmctl(2) returns: 0, or the highest index in use for
+ * IPC_INFO and SHM_INFO, or the id for SHM_STAT and SHM_STAT_ANY.
+ * Errors as shmctl(2): EINVAL (unknown command, negative or unknown id),
+ * EFAULT (bad @buf), EACCES (no read permission for a stat), EPERM (not
+ * owner or creator for IPC_SET, IPC_RMID, SHM_LOCK, SHM_UNLOCK), EIDRM,
+ * ENOMEM (SHM_LOCK over RLIMIT_MEMLOCK).
+ */
+struct svshm_ctl {
+	__s32 id;
+	__s32 cmd;
+	__u64 buf;
+};
+
+/**
+ * struct svshm_attach - arguments of SVSHM_IOC_ATTACH, the shmat(2) of svshm
+ * @id: the segment id
+ * @flags: SHM_RDONLY, SHM_RND, SHM_REMAP, SHM_EXEC, as shmat(2)'s shmflg
+ * @addr: in: the address asked (0: the kernel chooses); out: the address
+ *	of the attachment
+ *
+ * Errors as shmat(2): EINVAL (negative or unknown id, unaligned @addr
+ * without SHM_RND, SHM_REMAP without an address, a range in use without
+ * SHM_REMAP), EACCES, EIDRM, ENOMEM, EFAULT.
+ */
+struct svshm_attach {
+	__s32 id;
+	__s32 flags;
+	__u64 addr;
+};
+
+/* Report the ABI version and features. */
+#define SVSHM_IOC_VERSION	_IOR(SVSHM_IOC_MAGIC, 0x00, struct svshm_version)
+/* Find or create a segment. */
+#define SVSHM_IOC_GET		_IOW(SVSHM_IOC_MAGIC, 0x01, struct svshm_get)
+/* Control a segment, or read the table's limits and usage. */
+#define SVSHM_IOC_CTL		_IOW(SVSHM_IOC_MAGIC, 0x02, struct svshm_ctl)
+/* Map a segment into the caller, as shmat(2). */
+#define SVSHM_IOC_ATTACH	_IOWR(SVSHM_IOC_MAGIC, 0x03, struct svshm_attach)
+/*
+ * Unmap the attachments that begin at the __u64 address given, as shmdt(2).
+ * Errors: EINVAL (unaligned, or no segment mapping starts there), EFAULT.
+ */
+#define SVSHM_IOC_DETACH	_IOW(SVSHM_IOC_MAGIC, 0x04, __u64)
+
+#endif /* _UAPI_LINUX_SVSHM_H */
