@@ -17,7 +17,7 @@ CFLAGS += -Wall -Wextra -Werror -D_GNU_SOURCE -Iuapi -Ilib
 LDLIBS_T := -lpthread
 
 LIBS := lib/libsvshm.so lib/libsvshm-preload.so
-TESTS := $(patsubst %.c,build/%,$(wildcard selftests/*_test.c))
+TESTS := $(patsubst %.c,build/%,$(wildcard selftests/*_test.c)) build/selftests/nodev
 TOOLS := build/tools/svshm-demo
 KSFT = $(shell scripts/kernel-source.sh)/tools/testing/selftests
 

@@ -42,3 +42,8 @@ else
 	step FAIL "rmmod svshm"
 fi
 if [ -e /dev/svshm ]; then step FAIL "/dev/svshm gone after rmmod"; else step OK "/dev/svshm gone after rmmod"; fi
+# The library without the module: ENOSYS and one line naming the cause.
+build/selftests/nodev >"$out/nodev.tap" 2>&1
+rc=$?
+cat "$out/nodev.tap"
+if [ $rc -eq 0 ]; then step OK "nodev exits 0"; else step FAIL "nodev exits $rc"; fi
