@@ -188,6 +188,9 @@ long svshm_ctl(int id, int cmd, void __user *buf)
 	case IPC_SET:
 	case IPC_RMID:
 		return svshm_ctl_down(id, cmd, buf);
+	case SHM_LOCK:
+	case SHM_UNLOCK:
+		return svshm_ctl_lock(id, cmd);
 	default:
 		return -EINVAL;
 	}

@@ -44,11 +44,16 @@ static int __init svshm_init(void)
 	ret = svshm_table_init();
 	if (ret)
 		return ret;
-	ret = misc_register(&svshm_dev);
+	ret = svshm_proc_init();
 	if (ret)
 		goto out_table;
+	ret = misc_register(&svshm_dev);
+	if (ret)
+		goto out_proc;
 	return 0;
 
+out_proc:
+	svshm_proc_exit();
 out_table:
 	svshm_table_exit();
 	return ret;
@@ -61,7 +66,9 @@ out_table:
 static void __exit svshm_exit(void)
 {
 	misc_deregister(&svshm_dev);
+	svshm_proc_exit();
 	svshm_table_exit();
+	svshm_lock_exit();
 }
 
 module_init(svshm_init);

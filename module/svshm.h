@@ -69,6 +69,7 @@ struct svshm_seg {
 	kuid_t cuid;
 	kgid_t cgid;
 	struct pid *cpid;
+	kuid_t lock_uid;		/* charged for SHM_LOCK; under the rwsem */
 
 	spinlock_t lock;		/* protects the fields below */
 	kuid_t uid;
@@ -105,6 +106,7 @@ void svshm_table_lock(bool write);
 void svshm_table_unlock(bool write);
 struct svshm_seg *svshm_table_find_locked(int id);
 struct svshm_seg *svshm_table_find_index_locked(int idx);
+struct svshm_seg *svshm_table_next_locked(unsigned long *idx);
 void svshm_table_destroy_locked(struct svshm_seg *seg);
 void svshm_table_unkey_locked(struct svshm_seg *seg);
 int svshm_table_max_index_locked(void);
@@ -123,6 +125,15 @@ long svshm_detach(unsigned long addr);
 
 /* ctl.c */
 long svshm_ctl(int id, int cmd, void __user *buf);
+
+/* lock.c */
+long svshm_ctl_lock(int id, int cmd);
+void svshm_seg_unlock_locked(struct svshm_seg *seg);
+void svshm_lock_exit(void);
+
+/* proc.c */
+int svshm_proc_init(void);
+void svshm_proc_exit(void);
 
 /* ioctl.c */
 long svshm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);

@@ -137,6 +137,12 @@ struct svshm_seg *svshm_table_find_locked(int id)
 	return seg && seg->id == id ? seg : NULL;
 }
 
+/* The first segment at or above *@idx, which it updates; for listings. */
+struct svshm_seg *svshm_table_next_locked(unsigned long *idx)
+{
+	return xa_find(&svshm_table.segs, idx, SVSHM_IDX_MAX - 1, XA_PRESENT);
+}
+
 /* SHM_STAT's lookup: by index, whatever the sequence. */
 struct svshm_seg *svshm_table_find_index_locked(int idx)
 {
@@ -192,6 +198,7 @@ void svshm_table_destroy_locked(struct svshm_seg *seg)
 	int idx = svshm_idx(seg->id);
 
 	svshm_table_unkey_locked(seg);
+	svshm_seg_unlock_locked(seg);
 	spin_lock(&seg->lock);
 	seg->destroyed = true;
 	spin_unlock(&seg->lock);

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * svshm: /proc/svshm, the listing of every segment in the format of
+ * native's /proc/sysvipc/shm (header and columns alike), readable by all,
+ * so that tools that parse one can parse the other.
+ *
+ * The walk holds the table's rwsem for reading from ->start to ->stop;
+ * seq_file copies to user memory only after ->stop, so no fault happens
+ * under it.
+ */
+#include <linux/pid_namespace.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/shmem_fs.h>
+#include <linux/xarray.h>
+
+#include "svshm.h"
+
+#define SVSHM_PROC_NAME	"svshm"
+
+/* Native's header, column for column (BITS_PER_LONG 64). */
+static void svshm_proc_header(struct seq_file *s)
+{
+	seq_printf(s, "%10s %10s %5s %21s %5s %5s %6s %5s %5s %5s %5s %10s %10s %10s %21s %21s\n",
+		   "key", "shmid", "perms", "size", "cpid", "lpid", "nattch",
+		   "uid", "gid", "cuid", "cgid", "atime", "dtime", "ctime",
+		   "rss", "swap");
+}
+
+/*
+ * Position 0 is the header, position n + 1 the segment at index n: the
+ * segment listed next is the first at or above the position's index.
+ */
+static void *svshm_proc_seg(loff_t *pos)
+{
+	unsigned long idx = *pos - 1;
+	struct svshm_seg *seg = svshm_table_next_locked(&idx);
+
+	*pos = seg ? idx + 1 : SVSHM_IDX_MAX + 1;
+	return seg;
+}
+
+static void *svshm_proc_start(struct seq_file *s, loff_t *pos)
+{
+	svshm_table_lock(false);
+	if (*pos == 0)
+		return SEQ_START_TOKEN;
+	if (*pos > SVSHM_IDX_MAX)
+		return NULL;
+	return svshm_proc_seg(pos);
+}
+
+static void *svshm_proc_next(struct seq_file *s, void *v, loff_t *pos)
+{
+	++*pos;
+	if (*pos > SVSHM_IDX_MAX)
+		return NULL;
+	return svshm_proc_seg(pos);
+}
+
+static void svshm_proc_stop(struct seq_file *s, void *v)
+{
+	svshm_table_unlock(false);
+}
+
+static int svshm_proc_show(struct seq_file *s, void *v)
+{
+	struct pid_namespace *pid_ns = task_active_pid_ns(current);
+	struct user_namespace *user_ns = seq_user_ns(s);
+	struct svshm_seg *seg = v;
+	unsigned long rss, swp;
+	struct inode *inode;
+
+	if (v == SEQ_START_TOKEN) {
+		svshm_proc_header(s);
+		return 0;
+	}
+	inode = file_inode(seg->shm_file);
+	spin_lock_irq(&SHMEM_I(inode)->lock);
+	rss = inode->i_mapping->nrpages;
+	swp = SHMEM_I(inode)->swapped;
+	spin_unlock_irq(&SHMEM_I(inode)->lock);
+
+	spin_lock(&seg->lock);
+	seq_printf(s,
+		   "%10d %10d  %4o %21zu %5u %5u  %5lu %5u %5u %5u %5u %10llu %10llu %10llu %21lu %21lu\n",
+		   seg->key, seg->id, seg->mode, seg->size,
+		   pid_nr_ns(seg->cpid, pid_ns), pid_nr_ns(seg->lpid, pid_ns),
+		   seg->nattch,
+		   from_kuid_munged(user_ns, seg->uid),
+		   from_kgid_munged(user_ns, seg->gid),
+		   from_kuid_munged(user_ns, seg->cuid),
+		   from_kgid_munged(user_ns, seg->cgid),
+		   (unsigned long long)seg->atime,
+		   (unsigned long long)seg->dtime,
+		   (unsigned long long)seg->ctime,
+		   rss * PAGE_SIZE, swp * PAGE_SIZE);
+	spin_unlock(&seg->lock);
+	return 0;
+}
+
+static const struct seq_operations svshm_proc_ops = {
+	.start = svshm_proc_start,
+	.next = svshm_proc_next,
+	.stop = svshm_proc_stop,
+	.show = svshm_proc_show,
+};
+
+int svshm_proc_init(void)
+{
+	if (!proc_create_seq(SVSHM_PROC_NAME, 0444, NULL, &svshm_proc_ops))
+		return -ENOMEM;
+	return 0;
+}
+
+void svshm_proc_exit(void)
+{
+	remove_proc_entry(SVSHM_PROC_NAME, NULL);
+}
