@@ -16,11 +16,52 @@ module_param_named(shmmax, svshm_shmmax, ulong, 0644);
 MODULE_PARM_DESC(shmmax, "Largest segment, in bytes (kernel.shmmax)");
 module_param_named(shmall, svshm_shmall, ulong, 0644);
 MODULE_PARM_DESC(shmall, "Pages in all segments together (kernel.shmall)");
-module_param_named(shmmni, svshm_shmmni, int, 0644);
-MODULE_PARM_DESC(shmmni, "Most segments at once, up to 32768 (kernel.shmmni)");
-module_param_named(shm_rmid_forced, svshm_rmid_forced, bool, 0644);
+
+/* kernel.shmmni takes 0 to IPCMNI, as native's proc_dointvec_minmax. */
+static int svshm_set_shmmni(const char *val, const struct kernel_param *kp)
+{
+	int n, ret;
+
+	ret = kstrtoint(val, 0, &n);
+	if (ret)
+		return ret;
+	if (n < 0 || n > SVSHM_IDX_MAX)
+		return -EINVAL;
+	WRITE_ONCE(svshm_shmmni, n);
+	return 0;
+}
+
+static const struct kernel_param_ops svshm_shmmni_ops = {
+	.set = svshm_set_shmmni,
+	.get = param_get_int,
+};
+
+module_param_cb(shmmni, &svshm_shmmni_ops, &svshm_shmmni, 0644);
+MODULE_PARM_DESC(shmmni, "Most segments at once, 0 to 32768 (kernel.shmmni)");
+
+/* Turning shm_rmid_forced on destroys the orphans, as native's sysctl. */
+static int svshm_set_rmid_forced(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int ret;
+
+	ret = kstrtobool(val, &on);
+	if (ret)
+		return ret;
+	WRITE_ONCE(svshm_rmid_forced, on);
+	if (on)
+		svshm_table_destroy_orphans();
+	return 0;
+}
+
+static const struct kernel_param_ops svshm_rmid_forced_ops = {
+	.set = svshm_set_rmid_forced,
+	.get = param_get_bool,
+};
+
+module_param_cb(shm_rmid_forced, &svshm_rmid_forced_ops, &svshm_rmid_forced, 0644);
 MODULE_PARM_DESC(shm_rmid_forced,
-		 "Destroy a segment when its last attachment goes (kernel.shm_rmid_forced)");
+		 "Destroy segments nobody attaches (kernel.shm_rmid_forced)");
 
 static const struct file_operations svshm_fops = {
 	.owner = THIS_MODULE,

@@ -112,6 +112,7 @@ void svshm_table_unkey_locked(struct svshm_seg *seg);
 int svshm_table_max_index_locked(void);
 void svshm_table_usage_locked(struct shm_info *info);
 void svshm_seg_maybe_destroy(struct svshm_seg *seg);
+void svshm_table_destroy_orphans(void);
 
 /* perm.c */
 void svshm_perm_snapshot(struct svshm_seg *seg, struct svshm_perm *p);

@@ -248,6 +248,31 @@ void svshm_seg_maybe_destroy(struct svshm_seg *seg)
 	up_write(&svshm_table.rwsem);
 }
 
+/*
+ * Native's shm_destroy_orphaned(), run when shm_rmid_forced is turned on:
+ * destroy every unattached segment whose creating process is gone. Native
+ * tracks the creating task; svshm looks up the creator's process id.
+ */
+void svshm_table_destroy_orphans(void)
+{
+	struct svshm_seg *seg;
+	unsigned long idx;
+	bool orphan;
+
+	down_write(&svshm_table.rwsem);
+	xa_for_each(&svshm_table.segs, idx, seg) {
+		rcu_read_lock();
+		orphan = !pid_task(seg->cpid, PIDTYPE_PID);
+		rcu_read_unlock();
+		spin_lock(&seg->lock);
+		orphan = orphan && seg->nattch == 0;
+		spin_unlock(&seg->lock);
+		if (orphan)
+			svshm_table_destroy_locked(seg);
+	}
+	up_write(&svshm_table.rwsem);
+}
+
 /* Add @seg to the table and give it an id. Caller holds the rwsem. */
 static int svshm_table_add_locked(struct svshm_seg *seg)
 {
