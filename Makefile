@@ -17,7 +17,8 @@ CFLAGS += -Wall -Wextra -Werror -D_GNU_SOURCE -Iuapi -Ilib
 LDLIBS_T := -lpthread
 
 LIBS := lib/libsvshm.so lib/libsvshm-preload.so
-TESTS := $(patsubst %.c,build/%,$(wildcard selftests/*_test.c)) build/selftests/nodev
+TESTS := $(patsubst %.c,build/%,$(wildcard selftests/*_test.c)) build/selftests/nodev \
+	 build/selftests/torture
 TOOLS := build/tools/svshm-demo build/tools/svshm-ipcs build/tools/svshm-ipcrm
 KSFT = $(shell scripts/kernel-source.sh)/tools/testing/selftests
 

@@ -1,12 +1,19 @@
 #!/bin/sh
-# Usage (in the guest, as root): guest-tests.sh KO [TEST...]
+# Usage (in the guest, as root): guest-tests.sh [-t SECONDS] KO [TEST...]
 # Load KO, run each selftest binary (default: all of build/selftests) as root
-# and again as an unprivileged user (nobody, no capabilities), unload KO.
+# and again as an unprivileged user (nobody, no capabilities), then, when no
+# TEST is named, the torture run for SECONDS (default 5); unload KO.
 # Each run's TAP goes to $svshm_rundir/tap/NAME.{root,user}.tap and to the
 # console; the steps of this script are TAP lines of their own in guest.tap.
 set -u
+torture=5
+if [ "${1:-}" = -t ]; then
+	torture=$2
+	shift 2
+fi
 ko=$1
 shift
+[ $# -gt 0 ] && torture=0
 out=${svshm_rundir:?}/tap
 mkdir -p "$out"
 n=0
@@ -23,6 +30,7 @@ else
 fi
 
 [ $# -gt 0 ] || set -- build/selftests/*_test
+export SVSHM_KO="$ko"
 unpriv="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all"
 for t in "$@"; do
 	name=$(basename "$t")
@@ -35,6 +43,15 @@ for t in "$@"; do
 		if [ $rc -eq 0 ]; then step OK "$name as $who exits 0"; else step FAIL "$name as $who exits $rc"; fi
 	done
 done
+
+# Many processes colliding on a few keys (longer on the debug kernel).
+if [ "$torture" -gt 0 ]; then
+	echo "# torture"
+	build/selftests/torture -p 8 -t "$torture" >"$out/torture.log" 2>&1
+	rc=$?
+	cat "$out/torture.log"
+	if [ $rc -eq 0 ]; then step OK "torture"; else step FAIL "torture exits $rc"; fi
+fi
 
 if rmmod svshm; then
 	step OK "rmmod svshm"

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module's lifecycle: rmmod is refused while a segment is mapped (even
+ * with no descriptor of /dev/svshm left open), succeeds with idle segments
+ * and frees them, and load, use, unload works 50 times in a row. The
+ * kernel log is checked for splats and, on the debug kernel, for leaks.
+ *
+ * Needs root and SVSHM_KO, the module's path (guest-tests.sh sets it).
+ * The svshm work is done in children: libsvshm keeps /dev/svshm open for a
+ * process's life, which would pin the module in this one.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "svshm.h"
+
+#define KEY 0x4c494645	/* "LIFE" */
+
+static int sh(const char *fmt, const char *arg)
+{
+	char cmd[4200];
+
+	snprintf(cmd, sizeof(cmd), fmt, arg);
+	return system(cmd);
+}
+
+static int rmmod(void)
+{
+	return sh("rmmod svshm%s", " 2>/dev/null");
+}
+
+static int insmod(void)
+{
+	return sh("insmod %s", getenv("SVSHM_KO"));
+}
+
+/* Run @fn in a child; return its exit status (0: all went as expected). */
+static int in_child(int (*fn)(void))
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(fn());
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* Create a keyed segment with data and an idle private one; attach none. */
+static int make_idle(void)
+{
+	int id = svshm_shmget(KEY, 3 * 4096, IPC_CREAT | 0600);
+	char *p;
+
+	if (id < 0 || svshm_shmget(IPC_PRIVATE, 5000, 0600) < 0)
+		return 1;
+	p = svshm_shmat(id, NULL, 0);
+	if (p == (void *)-1)
+		return 2;
+	memset(p, 0x5a, 3 * 4096);
+	return svshm_shmdt(p) ? 3 : 0;
+}
+
+static int key_gone(void)
+{
+	return svshm_shmget(KEY, 0, 0) == -1 && errno == ENOENT ? 0 : 1;
+}
+
+static int use_and_clean(void)
+{
+	int id = svshm_shmget(IPC_PRIVATE, 8192, 0600);
+	char *p = svshm_shmat(id, NULL, 0);
+
+	if (p == (void *)-1)
+		return 1;
+	p[0] = 1;
+	p[8191] = 2;
+	if (svshm_shmdt(p) || svshm_shmctl(id, IPC_RMID, NULL))
+		return 2;
+	return make_idle();
+}
+
+FIXTURE(mod) {
+	int unused;
+};
+
+FIXTURE_SETUP(mod)
+{
+	if (geteuid() != 0 || !getenv("SVSHM_KO"))
+		SKIP(return, "needs root and SVSHM_KO");
+	ASSERT_EQ(0, access("/dev/svshm", F_OK)) TH_LOG("the module is not loaded");
+}
+
+FIXTURE_TEARDOWN(mod)
+{
+	/* Leave the module loaded for the tests that follow. */
+	if (geteuid() == 0 && getenv("SVSHM_KO") && access("/dev/svshm", F_OK))
+		insmod();
+}
+
+TEST_F(mod, rmmod_refused_while_mapped)
+{
+	int go[2], done[2];
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(done));
+	pid = fork();
+	if (pid == 0) {
+		int id = svshm_shmget(IPC_PRIVATE, 4096, 0600);
+		char *p = svshm_shmat(id, NULL, 0);
+
+		svshm_shmctl(id, IPC_RMID, NULL);
+		/* Keep only the mapping: close every descriptor but the pipes. */
+		for (int fd = 3; fd < 1024; fd++)
+			if (fd != go[1] && fd != done[0])
+				close(fd);
+		c = p == (void *)-1 ? 'x' : 'a';
+		if (write(go[1], &c, 1) != 1 || read(done[0], &c, 1) != 1)
+			_exit(1);
+		p[0] = 7;
+		_exit(svshm_shmdt(p) ? 2 : 0);
+	}
+	ASSERT_EQ(1, read(go[0], &c, 1));
+	ASSERT_EQ('a', c);
+	EXPECT_NE(0, rmmod());
+	EXPECT_EQ(0, access("/dev/svshm", F_OK));
+	/* Let the child detach and exit: then the module may go. */
+	ASSERT_EQ(1, write(done[1], "d", 1));
+	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+	EXPECT_EQ(0, rmmod());
+	EXPECT_EQ(0, insmod());
+}
+
+TEST_F(mod, rmmod_frees_idle_segments)
+{
+	ASSERT_EQ(0, in_child(make_idle));
+	ASSERT_EQ(0, rmmod());
+	ASSERT_EQ(0, insmod());
+	EXPECT_EQ(0, in_child(key_gone));
+}
+
+TEST_F_TIMEOUT(mod, load_use_unload_50_times, 600)
+{
+	for (int i = 0; i < 50; i++) {
+		ASSERT_EQ(0, in_child(use_and_clean)) TH_LOG("round %d", i);
+		ASSERT_EQ(0, rmmod()) TH_LOG("round %d", i);
+		ASSERT_EQ(0, insmod()) TH_LOG("round %d", i);
+	}
+	EXPECT_EQ(0, in_child(key_gone));
+}
+
+TEST_HARNESS_MAIN
