@@ -1,19 +1,24 @@
 #!/bin/sh
-# Usage (in the guest, as root): guest-tests.sh [-t SECONDS] KO [TEST...]
+# Usage (in the guest, as root): guest-tests.sh [-t SECONDS] [-f CALLS] KO [TEST...]
 # Load KO, run each selftest binary (default: all of build/selftests) as root
-# and again as an unprivileged user (nobody, no capabilities), then, when no
-# TEST is named, the torture run for SECONDS (default 5); unload KO.
+# and again as an unprivileged user (nobody, no capabilities); then, when no
+# TEST is named, the torture run for SECONDS (default 5) and the ioctl fuzzer
+# for CALLS calls (default 200000) as root and as nobody; unload KO.
 # Each run's TAP goes to $svshm_rundir/tap/NAME.{root,user}.tap and to the
 # console; the steps of this script are TAP lines of their own in guest.tap.
 set -u
-torture=5
-if [ "${1:-}" = -t ]; then
-	torture=$2
+torture=5 fuzz=200000
+while [ $# -gt 1 ]; do
+	case $1 in
+	-t) torture=$2 ;;
+	-f) fuzz=$2 ;;
+	*) break ;;
+	esac
 	shift 2
-fi
+done
 ko=$1
 shift
-[ $# -gt 0 ] && torture=0
+[ $# -gt 0 ] && torture=0 fuzz=0
 out=${svshm_rundir:?}/tap
 mkdir -p "$out"
 n=0
@@ -51,6 +56,15 @@ if [ "$torture" -gt 0 ]; then
 	rc=$?
 	cat "$out/torture.log"
 	if [ $rc -eq 0 ]; then step OK "torture"; else step FAIL "torture exits $rc"; fi
+fi
+if [ "$fuzz" -gt 0 ]; then
+	for who in root user; do
+		if [ $who = root ]; then runner=""; else runner=$unpriv; fi
+		$runner build/selftests/fuzz -c "$fuzz" >"$out/fuzz.$who.log" 2>&1
+		rc=$?
+		cat "$out/fuzz.$who.log"
+		if [ $rc -eq 0 ]; then step OK "fuzz as $who"; else step FAIL "fuzz as $who exits $rc"; fi
+	done
 fi
 
 if rmmod svshm; then
