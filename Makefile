@@ -18,7 +18,8 @@ LDLIBS_T := -lpthread
 
 LIBS := lib/libsvshm.so lib/libsvshm-preload.so
 TESTS := $(patsubst %.c,build/%,$(wildcard selftests/*_test.c)) build/selftests/nodev \
-	 build/selftests/torture build/selftests/fuzz
+	 build/selftests/torture build/selftests/fuzz \
+	 build/selftests/faultinject
 TOOLS := build/tools/svshm-demo build/tools/svshm-ipcs build/tools/svshm-ipcrm
 KSFT = $(shell scripts/kernel-source.sh)/tools/testing/selftests
 

@@ -297,8 +297,9 @@ static int svshm_table_add_locked(struct svshm_seg *seg)
 		ret = rhashtable_insert_fast(&svshm_table.keys, &seg->khash,
 					     svshm_key_params);
 		if (ret) {
+			/* The key is new (looked up under the rwsem): no memory. */
 			xa_erase(&svshm_table.segs, idx);
-			return ret;
+			return -ENOMEM;
 		}
 	}
 	xa_store(&svshm_table.segs, idx, seg, GFP_KERNEL);
