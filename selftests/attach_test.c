@@ -303,11 +303,17 @@ TEST_F(att, rdonly_write_faults_and_cannot_be_made_writable)
 
 TEST_F(att, exec_flag_adds_execute)
 {
+	struct shmid_ds ds;
 	unsigned long end;
 	char perms[5];
-	char *x = att_at(self, variant->b, NULL, SHM_EXEC);
-	char *rx = att_at(self, variant->b, NULL, SHM_EXEC | SHM_RDONLY);
+	char *x, *rx;
 
+	/* SHM_EXEC asks for the execute bit, which 0600 lacks without CAP_IPC_OWNER. */
+	ASSERT_EQ(0, variant->b->ctl(self->id, IPC_STAT, &ds));
+	ds.shm_perm.mode = 0700;
+	ASSERT_EQ(0, variant->b->ctl(self->id, IPC_SET, &ds));
+	x = att_at(self, variant->b, NULL, SHM_EXEC);
+	rx = att_at(self, variant->b, NULL, SHM_EXEC | SHM_RDONLY);
 	ASSERT_NE((char *)-1, x) TH_LOG("SHM_EXEC: %s", strerror(errno));
 	ASSERT_NE((char *)-1, rx) TH_LOG("SHM_EXEC|SHM_RDONLY: %s", strerror(errno));
 	ASSERT_EQ(0, map_at(x, &end, perms));
@@ -442,6 +448,8 @@ TEST_F(att, mode_denies_without_capability)
 	EXPECT_EQ(EACCES, attach_unprivileged(b, self->id, SHM_RDONLY));
 	/* The permission check comes after the address checks. */
 	EXPECT_EQ(EINVAL, attach_unprivileged(b, self->id, SHM_REMAP));
+	ds.shm_perm.mode = 0600;
+	ASSERT_EQ(0, b->ctl(self->id, IPC_SET, &ds));
 	EXPECT_EQ(0, nattch(b, self->id));
 }
 

@@ -7,8 +7,9 @@
  * Read from /proc/meminfo: Shmem (shmem pages, SysV segments among them),
  * MemAvailable, and Committed_AS (a segment made without SHM_NORESERVE
  * reserves its whole size there, not in real memory). The counters are
- * system wide and approximate (per-cpu batches), so each check allows a
- * margin well below the amounts that would show a wrong behaviour.
+ * system wide and approximate (per-cpu batches and free lists), so each
+ * check allows a margin well below the amounts that would show a wrong
+ * behaviour; 128 MiB are touched so that the margins stay small beside it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,8 +22,15 @@
 #define PG		4096L
 #define MiB		(1024L * 1024)
 #define GiB		(1024 * MiB)
-#define TOUCHED		(16 * MiB)
+#define TOUCHED		(128 * MiB)
 #define SLACK		(3 * MiB)	/* noise allowed on Shmem */
+/*
+ * MemAvailable counts free pages, and pages that sit in the per-cpu free
+ * lists are not counted: after a free, or an allocation served from those
+ * lists, it can be off by some MiB (up to 28 MiB seen on 6.1 with 2 CPUs,
+ * on both backends alike).
+ */
+#define AVAIL_SLACK	(40 * MiB)
 
 struct mem {
 	long shmem;		/* bytes */
@@ -108,7 +116,7 @@ FIXTURE_TEARDOWN(mem)
 TEST_F(mem, one_gib_costs_only_the_pages_touched)
 {
 	const struct shm_backend *b = variant->b;
-	struct mem m0, m;
+	struct mem m0, m, touched;
 	long rss0;
 	double t;
 	char *p;
@@ -126,7 +134,7 @@ TEST_F(mem, one_gib_costs_only_the_pages_touched)
 	       (m.shmem - m0.shmem) / 1024, (m.avail - m0.avail) / 1024,
 	       (m.committed - m0.committed) / 1024);
 	EXPECT_GT(SLACK, m.shmem - m0.shmem);
-	EXPECT_GT(16 * MiB, m0.avail - m.avail);
+	EXPECT_GT(AVAIL_SLACK, m0.avail - m.avail);
 	/* Reserved, without SHM_NORESERVE: the whole size, give or take batches. */
 	EXPECT_GT(32 * MiB, labs(m.committed - m0.committed - GiB));
 
@@ -142,9 +150,10 @@ TEST_F(mem, one_gib_costs_only_the_pages_touched)
 	       (m.shmem - m0.shmem) / 1024, (m.avail - m0.avail) / 1024);
 	EXPECT_LE(TOUCHED - SLACK, m.shmem - m0.shmem);
 	EXPECT_GE(TOUCHED + SLACK, m.shmem - m0.shmem);
-	EXPECT_LE(TOUCHED - 4 * MiB, m0.avail - m.avail);
-	EXPECT_GE(TOUCHED + 32 * MiB, m0.avail - m.avail);
+	EXPECT_LE(TOUCHED - AVAIL_SLACK, m0.avail - m.avail);
+	EXPECT_GE(TOUCHED + AVAIL_SLACK, m0.avail - m.avail);
 	EXPECT_EQ(TOUCHED / PG, shm_rss_pages(b) - rss0);
+	touched = m;
 
 	/* Detached, not removed: the pages stay. */
 	ASSERT_EQ(0, b->dt(p));
@@ -160,7 +169,8 @@ TEST_F(mem, one_gib_costs_only_the_pages_touched)
 	       (m.shmem - m0.shmem) / 1024, (m.avail - m0.avail) / 1024,
 	       (m.committed - m0.committed) / 1024);
 	EXPECT_GT(SLACK, labs(m.shmem - m0.shmem));
-	EXPECT_GT(8 * MiB, m0.avail - m.avail);
+	EXPECT_GT(AVAIL_SLACK, m0.avail - m.avail);
+	EXPECT_LE(TOUCHED - AVAIL_SLACK, m.avail - touched.avail);
 	EXPECT_GT(32 * MiB, labs(m.committed - m0.committed));
 	EXPECT_EQ(0, shm_rss_pages(b) - rss0);
 }
@@ -168,26 +178,28 @@ TEST_F(mem, one_gib_costs_only_the_pages_touched)
 TEST_F(mem, rmid_while_attached_frees_at_last_detach)
 {
 	const struct shm_backend *b = variant->b;
-	struct mem m0, m;
+	struct mem m0, m, touched;
 	char *p;
 
 	ASSERT_EQ(0, read_mem(&m0));
-	self->id = b->get(IPC_PRIVATE, 4 * TOUCHED, IPC_CREAT | 0600);
+	self->id = b->get(IPC_PRIVATE, TOUCHED, IPC_CREAT | 0600);
 	ASSERT_LE(0, self->id);
 	p = b->at(self->id, NULL, 0);
 	ASSERT_NE((char *)-1, p);
-	touch(p, 4 * TOUCHED);
+	touch(p, TOUCHED);
 	ASSERT_EQ(0, b->ctl(self->id, IPC_RMID, NULL));
 	self->id = -1;
 	/* Marked for removal, still attached: the pages are still in use. */
-	ASSERT_EQ(0, read_mem(&m));
-	EXPECT_LE(4 * TOUCHED - SLACK, m.shmem - m0.shmem);
+	ASSERT_EQ(0, read_mem(&touched));
+	EXPECT_LE(TOUCHED - SLACK, touched.shmem - m0.shmem);
+	EXPECT_LE(TOUCHED - AVAIL_SLACK, m0.avail - touched.avail);
 	ASSERT_EQ(0, b->dt(p));
 	ASSERT_EQ(0, read_mem(&m));
 	TH_LOG("after last detach: Shmem %+ld kB, MemAvailable %+ld kB",
 	       (m.shmem - m0.shmem) / 1024, (m.avail - m0.avail) / 1024);
 	EXPECT_GT(SLACK, labs(m.shmem - m0.shmem));
-	EXPECT_GT(8 * MiB, m0.avail - m.avail);
+	EXPECT_GT(AVAIL_SLACK, m0.avail - m.avail);
+	EXPECT_LE(TOUCHED - AVAIL_SLACK, m.avail - touched.avail);
 }
 
 TEST_HARNESS_MAIN
