@@ -160,35 +160,43 @@ TEST_F(nat, fork_copies_and_exit_drops)
 TEST_F(nat, exec_drops)
 {
 	const struct shm_backend *b = variant->b;
-	int ready[2], hold[2], status;
+	int ready[2], go[2], hold[2], status;
 	char x;
 	pid_t pid;
 
 	ASSERT_NE((void *)-1, b->at(self->id, NULL, 0));
-	/* ready's write end closes at exec (cloexec); hold keeps cat reading. */
+	/*
+	 * ready: the child says it attached, and its write end closes at exec
+	 * (cloexec); go: the parent lets it exec; hold keeps cat reading.
+	 */
 	ASSERT_EQ(0, pipe2(ready, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(go, O_CLOEXEC));
 	ASSERT_EQ(0, pipe(hold));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		close(ready[0]);
+		close(go[1]);
 		close(hold[1]);
 		if (b->at(self->id, NULL, 0) == (void *)-1 || write(ready[1], "a", 1) != 1)
 			_exit(1);
-		if (dup2(hold[0], 0) < 0)
+		if (read(go[0], &x, 1) != 1 || dup2(hold[0], 0) < 0)
 			_exit(2);
 		execl("/bin/cat", "cat", (char *)NULL);
 		_exit(3);
 	}
 	close(ready[1]);
+	close(go[0]);
 	close(hold[0]);
 	/* The child attached: ours, its copy of ours, its own. */
 	ASSERT_EQ(1, read(ready[0], &x, 1));
 	EXPECT_EQ(3, nattch(b, self->id));
+	ASSERT_EQ(1, write(go[1], "g", 1));
 	/* EOF once exec closed the cloexec end, after the old mm went. */
 	EXPECT_EQ(0, read(ready[0], &x, 1));
 	EXPECT_EQ(1, nattch(b, self->id));
 	close(ready[0]);
+	close(go[1]);
 	close(hold[1]);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
