@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shm_nattch, the times and pids that attach and detach record, and a
+ * segment's lifetime around IPC_RMID, on both backends.
+ *
+ * nattch counts mappings (VMAs), not shmat calls: fork copies them, exit
+ * and exec drop them, mprotect and munmap can split one into pieces, and
+ * mremap moves one without changing the count.
+ *
+ * Children forked here never use ASSERT or EXPECT (a failed assertion
+ * would longjmp into the harness and run the teardown in the child); they
+ * report through their exit status or a pipe.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "kselftest_harness.h"
+
+#ifndef SHM_DEST
+#define SHM_DEST	01000
+#endif
+
+#define PG		4096UL
+#define SEG_PAGES	4
+#define SEG_SIZE	(SEG_PAGES * PG)
+
+static bool mapped(const void *addr)
+{
+	unsigned char vec;
+
+	return mincore((void *)((uintptr_t)addr & ~(PG - 1)), PG, &vec) == 0;
+}
+
+static long nattch(const struct shm_backend *b, int id)
+{
+	struct shmid_ds ds;
+
+	return b->ctl(id, IPC_STAT, &ds) ? -1 : (long)ds.shm_nattch;
+}
+
+/* A key of this test process's own, so that runs never meet. */
+static key_t own_key(void)
+{
+	return 0x5a000000 | (getpid() & 0xffffff);
+}
+
+/*
+ * A child that stays alive until release_child(): it blocks reading a pipe
+ * whose write end only the parent holds.
+ */
+struct held_child {
+	pid_t pid;
+	int release_fd;
+};
+
+static int hold_child(struct held_child *c)
+{
+	int fds[2];
+	char x;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -1;
+	c->pid = fork();
+	if (c->pid < 0)
+		return -1;
+	if (c->pid == 0) {
+		close(fds[1]);
+		while (read(fds[0], &x, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(fds[0]);
+	c->release_fd = fds[1];
+	return 0;
+}
+
+/* Let the child exit and reap it. Return its exit status, or -1. */
+static int release_child(struct held_child *c)
+{
+	int status;
+
+	close(c->release_fd);
+	if (waitpid(c->pid, &status, 0) != c->pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+FIXTURE(nat) {
+	int id;
+};
+
+FIXTURE_VARIANT(nat) {
+	const struct shm_backend *b;
+};
+
+SHM_BACKEND_VARIANTS(nat);
+
+FIXTURE_SETUP(nat)
+{
+	self->id = variant->b->get(IPC_PRIVATE, SEG_SIZE, IPC_CREAT | 0600);
+	ASSERT_LE(0, self->id) TH_LOG("%s shmget: %s", variant->b->name, strerror(errno));
+}
+
+/*
+ * Attachments still mapped go with the test process; the segment is
+ * removed here (tests that destroy it themselves set id to -1).
+ */
+FIXTURE_TEARDOWN(nat)
+{
+	if (self->id >= 0)
+		variant->b->ctl(self->id, IPC_RMID, NULL);
+}
+
+TEST_F(nat, one_per_shmat)
+{
+	const struct shm_backend *b = variant->b;
+	char *p, *q;
+
+	EXPECT_EQ(0, nattch(b, self->id));
+	p = b->at(self->id, NULL, 0);
+	ASSERT_NE((char *)-1, p);
+	EXPECT_EQ(1, nattch(b, self->id));
+	q = b->at(self->id, NULL, SHM_RDONLY);
+	ASSERT_NE((char *)-1, q);
+	EXPECT_EQ(2, nattch(b, self->id));
+	EXPECT_EQ(0, b->dt(p));
+	EXPECT_EQ(1, nattch(b, self->id));
+	EXPECT_EQ(0, b->dt(q));
+	EXPECT_EQ(0, nattch(b, self->id));
+}
+
+TEST_F(nat, fork_copies_and_exit_drops)
+{
+	const struct shm_backend *b = variant->b;
+	struct held_child c;
+	struct shmid_ds ds;
+
+	ASSERT_NE((void *)-1, b->at(self->id, NULL, 0));
+	ASSERT_NE((void *)-1, b->at(self->id, NULL, SHM_RDONLY));
+	ASSERT_EQ(0, hold_child(&c));
+	/* fork opened the copies in the parent: lpid is still ours. */
+	ASSERT_EQ(0, b->ctl(self->id, IPC_STAT, &ds));
+	EXPECT_EQ(4, ds.shm_nattch);
+	EXPECT_EQ(getpid(), ds.shm_lpid);
+	EXPECT_EQ(0, release_child(&c));
+	/* The child's exit closed its copies: lpid is the child's. */
+	ASSERT_EQ(0, b->ctl(self->id, IPC_STAT, &ds));
+	EXPECT_EQ(2, ds.shm_nattch);
+	EXPECT_EQ(c.pid, ds.shm_lpid);
+}
+
+TEST_F(nat, exec_drops)
+{
+	const struct shm_backend *b = variant->b;
+	int ready[2], go[2], hold[2], status;
+	char x;
+	pid_t pid;
+
+	ASSERT_NE((void *)-1, b->at(self->id, NULL, 0));
+	/*
+	 * ready: the child says it attached, and its write end closes at exec
+	 * (cloexec); go: the parent lets it exec; hold keeps cat reading.
+	 */
+	ASSERT_EQ(0, pipe2(ready, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(go, O_CLOEXEC));
+	ASSERT_EQ(0, pipe(hold));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(ready[0]);
+		close(go[1]);
+		close(hold[1]);
+		if (b->at(self->id, NULL, 0) == (void *)-1 || write(ready[1], "a", 1) != 1)
+			_exit(1);
+		if (read(go[0], &x, 1) != 1 || dup2(hold[0], 0) < 0)
+			_exit(2);
+		execl("/bin/cat", "cat", (char *)NULL);
+		_exit(3);
+	}
+	close(ready[1]);
+	close(go[0]);
+	close(hold[0]);
+	/* The child attached: ours, its copy of ours, its own. */
+	ASSERT_EQ(1, read(ready[0], &x, 1));
+	EXPECT_EQ(3, nattch(b, self->id));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	/* EOF once exec closed the cloexec end, after the old mm went. */
+	EXPECT_EQ(0, read(ready[0], &x, 1));
+	EXPECT_EQ(1, nattch(b, self->id));
+	close(ready[0]);
+	close(go[1]);
+	close(hold[1]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_EQ(1, nattch(b, self->id));
+}
+
+TEST_F(nat, mprotect_split_and_munmap_of_pieces)
+{
+	const struct shm_backend *b = variant->b;
+	char *p = b->at(self->id, NULL, 0);
+
+	ASSERT_NE((char *)-1, p);
+	/* Splitting out the second page: three pieces. */
+	ASSERT_EQ(0, mprotect(p + PG, PG, PROT_READ));
+	EXPECT_EQ(3, nattch(b, self->id));
+	/* Unmapping that whole piece: two. */
+	ASSERT_EQ(0, munmap(p + PG, PG));
+	EXPECT_EQ(2, nattch(b, self->id));
+	/* Trimming the end of the last piece: still two. */
+	ASSERT_EQ(0, munmap(p + 3 * PG, PG));
+	EXPECT_EQ(2, nattch(b, self->id));
+	/* A whole piece again: one. */
+	ASSERT_EQ(0, munmap(p, PG));
+	EXPECT_EQ(1, nattch(b, self->id));
+	EXPECT_EQ(0, b->dt(p));
+	EXPECT_EQ(0, nattch(b, self->id));
+	EXPECT_FALSE(mapped(p + 2 * PG));
+}
+
+TEST_F(nat, munmap_of_a_middle_part_adds_one)
+{
+	const struct shm_backend *b = variant->b;
+	char *p = b->at(self->id, NULL, 0);
+
+	ASSERT_NE((char *)-1, p);
+	ASSERT_EQ(0, munmap(p + PG, 2 * PG));
+	EXPECT_EQ(2, nattch(b, self->id));
+	EXPECT_EQ(0, b->dt(p));
+	EXPECT_EQ(0, nattch(b, self->id));
+}
+
+TEST_F(nat, mremap_move_keeps_the_count)
+{
+	const struct shm_backend *b = variant->b;
+	char *p = b->at(self->id, NULL, 0);
+	char *dst, *q;
+
+	ASSERT_NE((char *)-1, p);
+	strcpy(p + PG, "moved");
+	dst = mmap(NULL, SEG_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, dst);
+	q = mremap(p, SEG_SIZE, SEG_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+	ASSERT_EQ(dst, q);
+	EXPECT_EQ(1, nattch(b, self->id));
+	EXPECT_STREQ("moved", q + PG);
+	EXPECT_FALSE(mapped(p));
+	/* The moved attachment is detached at its new address. */
+	EXPECT_EQ(-1, b->dt(p));
+	EXPECT_EQ(0, b->dt(q));
+	EXPECT_EQ(0, nattch(b, self->id));
+}
+
+TEST_F(nat, times_and_pids)
+{
+	const struct shm_backend *b = variant->b;
+	struct shmid_ds ds;
+	time_t t0 = time(NULL), t1;
+	int status;
+	pid_t pid;
+	char *p;
+
+	ASSERT_EQ(0, b->ctl(self->id, IPC_STAT, &ds));
+	EXPECT_EQ(0, ds.shm_atime);
+	EXPECT_EQ(0, ds.shm_dtime);
+	EXPECT_EQ(0, ds.shm_lpid);
+	EXPECT_EQ(getpid(), ds.shm_cpid);
+	EXPECT_EQ(SEG_SIZE, ds.shm_segsz);
+
+	p = b->at(self->id, NULL, 0);
+	ASSERT_NE((char *)-1, p);
+	t1 = time(NULL);
+	ASSERT_EQ(0, b->ctl(self->id, IPC_STAT, &ds));
+	EXPECT_TRUE(ds.shm_atime >= t0 && ds.shm_atime <= t1);
+	EXPECT_EQ(0, ds.shm_dtime);
+	EXPECT_EQ(getpid(), ds.shm_lpid);
+
+	ASSERT_EQ(0, b->dt(p));
+	t1 = time(NULL);
+	ASSERT_EQ(0, b->ctl(self->id, IPC_STAT, &ds));
+	EXPECT_TRUE(ds.shm_dtime >= t0 && ds.shm_dtime <= t1);
+	EXPECT_EQ(getpid(), ds.shm_lpid);
+
+	/* Another process's attach and detach: lpid is its pid. */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		void *c = b->at(self->id, NULL, SHM_RDONLY);
+
+		_exit(c == (void *)-1 || b->dt(c));
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ASSERT_EQ(0, b->ctl(self->id, IPC_STAT, &ds));
+	EXPECT_EQ(pid, ds.shm_lpid);
+	EXPECT_EQ(getpid(), ds.shm_cpid);
+	EXPECT_EQ(0, ds.shm_nattch);
+}
+
+TEST_F(nat, rmid_without_attachment_destroys_at_once)
+{
+	const struct shm_backend *b = variant->b;
+	struct shmid_ds ds;
+
+	ASSERT_EQ(0, b->ctl(self->id, IPC_RMID, NULL));
+	EXPECT_EQ(-1, b->ctl(self->id, IPC_STAT, &ds));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ((void *)-1, b->at(self->id, NULL, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, b->ctl(self->id, IPC_RMID, NULL));
+	EXPECT_EQ(EINVAL, errno);
+	self->id = -1;
+}
+
+TEST_F(nat, rmid_while_attached_lives_until_last_detach)
+{
+	const struct shm_backend *b = variant->b;
+	key_t key = own_key();
+	struct shmid_ds ds;
+	int id, fresh;
+	char *p, *q;
+
+	/* A keyed segment of its own: the fixture's is private. */
+	id = b->get(key, SEG_SIZE, IPC_CREAT | IPC_EXCL | 0600);
+	ASSERT_LE(0, id) TH_LOG("shmget: %s", strerror(errno));
+	p = b->at(id, NULL, 0);
+	ASSERT_NE((char *)-1, p);
+	strcpy(p, "still here");
+	ASSERT_EQ(0, b->ctl(id, IPC_RMID, NULL));
+
+	/* Marked, made private, still usable. */
+	ASSERT_EQ(0, b->ctl(id, IPC_STAT, &ds));
+	EXPECT_EQ(SHM_DEST | 0600, ds.shm_perm.mode);
+	EXPECT_EQ(IPC_PRIVATE, ds.shm_perm.__key);
+	EXPECT_EQ(1, ds.shm_nattch);
+	EXPECT_STREQ("still here", p);
+	strcpy(p + PG, "written after rmid");
+	EXPECT_EQ(0, b->ctl(id, IPC_RMID, NULL));	/* again: no error */
+
+	/* The key no longer finds it: IPC_CREAT makes a new segment. */
+	EXPECT_EQ(-1, b->get(key, SEG_SIZE, 0600));
+	EXPECT_EQ(ENOENT, errno);
+	fresh = b->get(key, SEG_SIZE, IPC_CREAT | 0600);
+	ASSERT_LE(0, fresh);
+	EXPECT_NE(id, fresh);
+
+	/* Linux lets a removed segment be attached by id while it lives. */
+	q = b->at(id, NULL, SHM_RDONLY);
+	ASSERT_NE((char *)-1, q);
+	EXPECT_STREQ("written after rmid", q + PG);
+	EXPECT_EQ(2, nattch(b, id));
+
+	EXPECT_EQ(0, b->dt(p));
+	EXPECT_EQ(1, nattch(b, id));
+	EXPECT_EQ(0, b->dt(q));
+	EXPECT_EQ(-1, b->ctl(id, IPC_STAT, &ds));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ((void *)-1, b->at(id, NULL, 0));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* The new segment of the key is untouched by all this. */
+	p = b->at(fresh, NULL, SHM_RDONLY);
+	ASSERT_NE((char *)-1, p);
+	EXPECT_EQ(0, p[0]);
+	EXPECT_EQ(0, p[PG]);
+	EXPECT_EQ(0, b->dt(p));
+	EXPECT_EQ(fresh, b->get(key, 0, 0));
+	EXPECT_EQ(0, b->ctl(fresh, IPC_RMID, NULL));
+}
+
+TEST_F(nat, rmid_then_the_last_exit_destroys)
+{
+	const struct shm_backend *b = variant->b;
+	struct held_child c;
+	struct shmid_ds ds;
+	char *p = b->at(self->id, NULL, 0);
+
+	ASSERT_NE((char *)-1, p);
+	ASSERT_EQ(0, hold_child(&c));
+	ASSERT_EQ(0, b->ctl(self->id, IPC_RMID, NULL));
+	ASSERT_EQ(0, b->dt(p));
+	/* The child's copy keeps it alive. */
+	ASSERT_EQ(0, b->ctl(self->id, IPC_STAT, &ds));
+	EXPECT_EQ(1, ds.shm_nattch);
+	EXPECT_TRUE(ds.shm_perm.mode & SHM_DEST);
+	EXPECT_EQ(0, release_child(&c));
+	EXPECT_EQ(-1, b->ctl(self->id, IPC_STAT, &ds));
+	EXPECT_EQ(EINVAL, errno);
+	self->id = -1;
+}
+
+TEST_F(nat, stat_into_a_bad_pointer_is_efault)
+{
+	const struct shm_backend *b = variant->b;
+
+	EXPECT_EQ(-1, b->ctl(self->id, IPC_STAT, (struct shmid_ds *)8));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, b->ctl(self->id, IPC_STAT, NULL));
+	EXPECT_EQ(EFAULT, errno);
+}
+
+TEST_HARNESS_MAIN
