@@ -4,6 +4,7 @@
 #   make                 module (against KDIR), libraries, selftests
 #   make check           the whole test suite in QEMU guests (README)
 #   make demo            the demo in a QEMU guest
+#   make bench           native and svshm side by side, in each kernel's guest
 #   make clean           back to what git has
 # KDIR defaults to the running kernel's build tree, else the newest
 # target kernel installed (scripts/kernels.sh).
@@ -19,11 +20,11 @@ LDLIBS_T := -lpthread
 LIBS := lib/libsvshm.so lib/libsvshm-preload.so
 TESTS := $(patsubst %.c,build/%,$(wildcard selftests/*_test.c)) build/selftests/nodev \
 	 build/selftests/torture build/selftests/fuzz \
-	 build/selftests/faultinject
+	 build/selftests/faultinject build/selftests/bench
 TOOLS := build/tools/svshm-demo build/tools/svshm-ipcs build/tools/svshm-ipcrm
 KSFT = $(shell scripts/kernel-source.sh)/tools/testing/selftests
 
-.PHONY: all module lib selftests tools check demo clean deps
+.PHONY: all module lib selftests tools check demo bench clean deps
 
 all: module lib selftests tools
 
@@ -56,6 +57,9 @@ check:
 
 demo:
 	scripts/demo.sh
+
+bench:
+	scripts/bench.sh
 
 clean:
 	-[ ! -d "$(KDIR)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean

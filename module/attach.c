@@ -296,6 +296,8 @@ long svshm_attach(struct file *filp, int id, int flags, unsigned long *addr)
 	err = svshm_perm_access(&perm, acc_mode);
 	if (err)
 		return err;
+	if (a && !(flags & SHM_REMAP) && a + size < a)
+		return -EINVAL;
 
 	ret = vm_mmap(filp, a, size, prot, mflags, (unsigned long)id << PAGE_SHIFT);
 	if (IS_ERR_VALUE(ret))

@@ -47,8 +47,7 @@ static long svshm_ioctl_attach(struct file *filp, void __user *argp)
 
 	if (copy_from_user(&a, argp, sizeof(a)))
 		return -EFAULT;
-	if (a.addr > TASK_SIZE_MAX)
-		return -EINVAL;
+	/* Beyond user space, vm_mmap() says ENOMEM, after the id checks, as native. */
 	addr = a.addr;
 	ret = svshm_attach(filp, a.id, a.flags, &addr);
 	if (ret)

@@ -39,7 +39,6 @@ bool svshm_rmid_forced;
  * @seq: the sequence part of the next id; under @rwsem
  * @next_idx: where the cyclic index allocation goes on; under @rwsem
  * @in_use: number of segments listed; under @rwsem
- * @max_idx: highest index in use, -1 if none; under @rwsem
  * @tot_pages: pages of all listed segments (the shmall count); under @rwsem
  */
 static struct svshm_table {
@@ -49,12 +48,10 @@ static struct svshm_table {
 	int seq;
 	u32 next_idx;
 	int in_use;
-	int max_idx;
 	unsigned long tot_pages;
 } svshm_table = {
 	.rwsem = __RWSEM_INITIALIZER(svshm_table.rwsem),
 	.segs = XARRAY_INIT(svshm_table.segs, XA_FLAGS_ALLOC),
-	.max_idx = -1,
 };
 
 static const struct rhashtable_params svshm_key_params = {
@@ -151,9 +148,21 @@ struct svshm_seg *svshm_table_find_index_locked(int idx)
 	return xa_load(&svshm_table.segs, idx);
 }
 
+/*
+ * The highest index in use, -1 if none, for IPC_INFO and SHM_INFO. Found
+ * when asked, in one pass over the segments: keeping it up to date would
+ * cost a walk down the index space on every removal of the highest one,
+ * and with cyclic ids that is almost every removal.
+ */
 int svshm_table_max_index_locked(void)
 {
-	return svshm_table.max_idx;
+	struct svshm_seg *seg;
+	unsigned long idx;
+	int max = -1;
+
+	xa_for_each(&svshm_table.segs, idx, seg)
+		max = idx;
+	return max;
 }
 
 /* SHM_INFO's counters, as native's shm_get_stat() counts them. */
@@ -205,18 +214,6 @@ void svshm_table_destroy_locked(struct svshm_seg *seg)
 	xa_erase(&svshm_table.segs, idx);
 	svshm_table.in_use--;
 	svshm_table.tot_pages -= svshm_pages(seg->size);
-	if (idx == svshm_table.max_idx) {
-		unsigned long i = idx;
-
-		/* Native's ipc_rmid() walks down to the next index in use. */
-		svshm_table.max_idx = -1;
-		while (i-- > 0) {
-			if (xa_load(&svshm_table.segs, i)) {
-				svshm_table.max_idx = i;
-				break;
-			}
-		}
-	}
 	svshm_seg_put(seg);
 }
 
@@ -305,8 +302,6 @@ static int svshm_table_add_locked(struct svshm_seg *seg)
 	xa_store(&svshm_table.segs, idx, seg, GFP_KERNEL);
 	svshm_table.in_use++;
 	svshm_table.tot_pages += svshm_pages(seg->size);
-	if ((int)idx > svshm_table.max_idx)
-		svshm_table.max_idx = idx;
 	return 0;
 }
 

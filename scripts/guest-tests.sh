@@ -67,6 +67,13 @@ if [ "$fuzz" -gt 0 ]; then
 	done
 fi
 
+if [ "$fuzz" -gt 0 ] && [ -d /sys/kernel/debug/failslab ]; then
+	build/selftests/faultinject >"$out/faultinject.log" 2>&1
+	rc=$?
+	cat "$out/faultinject.log"
+	if [ $rc -eq 0 ]; then step OK "fault injection"; else step FAIL "fault injection exits $rc"; fi
+fi
+
 if rmmod svshm; then
 	step OK "rmmod svshm"
 else

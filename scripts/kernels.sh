@@ -1,6 +1,7 @@
 #!/bin/sh
-# Print the target kernels, one "version" a line: the newest installed Debian
-# 6.1 and 6.12 amd64 kernels that have both an image and headers.
+# Print the target kernels, one a line: the newest installed Debian 6.1 and
+# 6.12 amd64 kernels that have both an image and headers, then "debug", the
+# sanitizer kernel scripts/debug-kernel.sh builds.
 # SVSHM_KERNELS="ver ..." overrides the list (one kernel by hand, say).
 set -eu
 if [ -n "${SVSHM_KERNELS:-}" ]; then
@@ -21,3 +22,4 @@ for pattern in '6.1.0-*-amd64' '6.12.*+deb12-amd64'; do
 	fi
 	echo "$v"
 done
+echo debug

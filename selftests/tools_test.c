@@ -25,8 +25,8 @@ static void tool(const char *name, char *buf, size_t len)
 }
 
 /*
- * The output line of @cmd that holds @needle, with
- * the column @mask (1-based, 0 for none) masked: ids differ between backends.
+ * The output line of @cmd that holds @needle, with the column @mask
+ * (1-based, 0 for none) masked: ids differ between backends.
  */
 static int line_of(const char *cmd, const char *needle, int mask, char *out, size_t len)
 {
@@ -50,7 +50,8 @@ static int line_of(const char *cmd, const char *needle, int mask, char *out, siz
 			s += strcspn(s, " ");
 			s += strspn(s, " ");
 		}
-		for (; *s && *s != ' '; s++)
+		/* The id and its padding: ipcs prints ids in 10 columns. */
+		for (int i = 0; i < 10 && *s && *s != '\n'; i++, s++)
 			*s = '#';
 	}
 	return found ? 0 : -1;
