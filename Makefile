@@ -5,6 +5,7 @@
 #   make check           the whole test suite in QEMU guests (README)
 #   make demo            the demo in a QEMU guest
 #   make bench           native and svshm side by side, in each kernel's guest
+#   make install         module (modules_install, depmod), libraries, header, tools
 #   make clean           back to what git has
 # KDIR defaults to the running kernel's build tree, else the newest
 # target kernel installed (scripts/kernels.sh).
@@ -24,7 +25,10 @@ TESTS := $(patsubst %.c,build/%,$(wildcard selftests/*_test.c)) build/selftests/
 TOOLS := build/tools/svshm-demo build/tools/svshm-ipcs build/tools/svshm-ipcrm
 KSFT = $(shell scripts/kernel-source.sh)/tools/testing/selftests
 
-.PHONY: all module lib selftests tools check demo bench clean deps
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+.PHONY: all module lib selftests tools check demo bench clean deps install
 
 all: module lib selftests tools
 
@@ -51,6 +55,15 @@ build/tools/%: tools/%.c lib/svshm.c lib/svshm.h uapi/linux/svshm.h
 
 deps:
 	scripts/install-deps.sh
+
+install: module lib tools
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	install -D -m 0755 lib/libsvshm.so $(DESTDIR)$(PREFIX)/lib/libsvshm.so
+	install -D -m 0755 lib/libsvshm-preload.so $(DESTDIR)$(PREFIX)/lib/libsvshm-preload.so
+	install -D -m 0644 lib/svshm.h $(DESTDIR)$(PREFIX)/include/svshm.h
+	install -D -m 0644 uapi/linux/svshm.h $(DESTDIR)$(PREFIX)/include/linux/svshm.h
+	install -D -m 0755 build/tools/svshm-ipcs $(DESTDIR)$(PREFIX)/bin/svshm-ipcs
+	install -D -m 0755 build/tools/svshm-ipcrm $(DESTDIR)$(PREFIX)/bin/svshm-ipcrm
 
 check:
 	scripts/check.sh
