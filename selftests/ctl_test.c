@@ -465,7 +465,7 @@ TEST_F_TIMEOUT(ctl, ipc_info, 120)
 	unsigned long max, all, mni;
 	struct shminfo info;
 	unsigned long pages;
-	int ret, segs, top;
+	int ret, segs, top, id;
 
 	memset(&info, 0xa5, sizeof(info));
 	ret = b->ctl(0, IPC_INFO, (struct shmid_ds *)&info);
@@ -484,6 +484,19 @@ TEST_F_TIMEOUT(ctl, ipc_info, 120)
 	EXPECT_LE(self->id & IDX_MASK, ret);
 	/* The id does not matter. */
 	EXPECT_EQ(ret, b->ctl(INT_MAX, IPC_INFO, (struct shmid_ds *)&info));
+
+	/*
+	 * A segment added and removed again moves the answer with it: on svshm
+	 * it is the top one (indexes go up until they wrap), so its removal
+	 * has to find the next index in use below.
+	 */
+	id = extra_seg(self, b, 1);
+	ASSERT_LE(0, id);
+	census(b, &segs, &pages, &top, self->page);
+	EXPECT_EQ(top, b->ctl(0, IPC_INFO, (struct shmid_ds *)&info));
+	ASSERT_EQ(0, b->ctl(id, IPC_RMID, NULL));
+	census(b, &segs, &pages, &top, self->page);
+	EXPECT_EQ(top, b->ctl(0, IPC_INFO, (struct shmid_ds *)&info));
 }
 
 TEST_F_TIMEOUT(ctl, shm_info, 120)
@@ -568,7 +581,10 @@ TEST_F(ctl, shm_stat_takes_low_bits_as_index)
 	int idx = self->id & IDX_MASK;
 	struct shmid_ds ds;
 
+	memset(&ds, 0, sizeof(ds));
 	EXPECT_EQ(self->id, b->ctl(idx | IDX_MAX, SHM_STAT, &ds));
+	EXPECT_EQ(SEG_SIZE, ds.shm_segsz);
+	memset(&ds, 0, sizeof(ds));
 	EXPECT_EQ(self->id, b->ctl(idx | (5 << IDX_BITS), SHM_STAT_ANY, &ds));
 	EXPECT_EQ(SEG_SIZE, ds.shm_segsz);
 }
