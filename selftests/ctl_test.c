@@ -78,7 +78,7 @@ static int extra_seg(FIXTURE_DATA(ctl) *self, const struct shm_backend *b, size_
 {
 	int id = b->get(IPC_PRIVATE, size, 0600);
 
-	if (id >= 0 && self->n < (int)(sizeof(self->extra) / sizeof(self->extra[0])))
+	if (id >= 0 && self->n < (int)ARRAY_SIZE(self->extra))
 		self->extra[self->n++] = id;
 	return id;
 }
@@ -419,7 +419,7 @@ TEST_F(ctl, einval_for_bad_id_and_cmd)
 
 	EXPECT_EQ(EINVAL, ctl_errno(b, self->id, -1, &ds));
 	EXPECT_EQ(EINVAL, ctl_errno(b, self->id, INT_MIN, &ds));
-	for (i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(unknown); i++)
 		EXPECT_EQ(EINVAL, ctl_errno(b, self->id, unknown[i], &ds))
 			TH_LOG("cmd %d", unknown[i]);
 
