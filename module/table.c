@@ -5,9 +5,10 @@
  * The table is the one place that changes the set of segments, always
  * under svshm_table.rwsem held for writing. It holds:
  * - an xarray from index to segment, read under RCU; an id is
- *   index + (sequence << 15) as native's, the index picked cyclically and
- *   the sequence moved on each time the index space wraps, so that a
- *   removed id is not handed out again soon;
+ *   index + (sequence << 15) as native's, the index picked cyclically below
+ *   max(in_use * 3 / 2, 64) as native's ipc_idr_alloc() does, and the
+ *   sequence moved on each time the index goes back, so that a removed id
+ *   is not handed out again soon;
  * - an rhashtable from key to segment, holding only keyed, live segments;
  * - the usage counters that the limits are checked against.
  */
@@ -38,6 +39,7 @@ bool svshm_rmid_forced;
  * @keys: key -> segment for keyed segments not yet removed; under @rwsem
  * @seq: the sequence part of the next id; under @rwsem
  * @next_idx: where the cyclic index allocation goes on; under @rwsem
+ * @last_idx: the index given last, -1 before the first; under @rwsem
  * @in_use: number of segments listed; under @rwsem
  * @tot_pages: pages of all listed segments (the shmall count); under @rwsem
  */
@@ -47,12 +49,17 @@ static struct svshm_table {
 	struct rhashtable keys;
 	int seq;
 	u32 next_idx;
+	int last_idx;
 	int in_use;
 	unsigned long tot_pages;
 } svshm_table = {
 	.rwsem = __RWSEM_INITIALIZER(svshm_table.rwsem),
 	.segs = XARRAY_INIT(svshm_table.segs, XA_FLAGS_ALLOC),
+	.last_idx = -1,
 };
+
+/* Native's ipc_min_cycle: the index cycles over at least this many. */
+#define SVSHM_MIN_CYCLE	64
 
 static const struct rhashtable_params svshm_key_params = {
 	.head_offset = offsetof(struct svshm_seg, khash),
@@ -140,12 +147,12 @@ struct svshm_seg *svshm_table_next_locked(unsigned long *idx)
 	return xa_find(&svshm_table.segs, idx, SVSHM_IDX_MAX - 1, XA_PRESENT);
 }
 
-/* SHM_STAT's lookup: by index, whatever the sequence. */
+/* SHM_STAT's lookup: only the index bits count, as native's ipcid_to_idx(). */
 struct svshm_seg *svshm_table_find_index_locked(int idx)
 {
-	if (idx < 0 || idx >= SVSHM_IDX_MAX)
+	if (idx < 0)
 		return NULL;
-	return xa_load(&svshm_table.segs, idx);
+	return xa_load(&svshm_table.segs, svshm_idx(idx));
 }
 
 /*
@@ -273,6 +280,7 @@ void svshm_table_destroy_orphans(void)
 /* Add @seg to the table and give it an id. Caller holds the rwsem. */
 static int svshm_table_add_locked(struct svshm_seg *seg)
 {
+	int cycle = max(svshm_table.in_use * 3 / 2, SVSHM_MIN_CYCLE);
 	u32 idx;
 	int ret;
 
@@ -280,12 +288,13 @@ static int svshm_table_add_locked(struct svshm_seg *seg)
 		return -ENOSPC;
 	/* Reserve the index first: readers must see a complete segment. */
 	ret = xa_alloc_cyclic(&svshm_table.segs, &idx, NULL,
-			      XA_LIMIT(0, SVSHM_IDX_MAX - 1),
+			      XA_LIMIT(0, min(cycle, SVSHM_IDX_MAX) - 1),
 			      &svshm_table.next_idx, GFP_KERNEL);
 	if (ret < 0)
 		return ret == -EBUSY ? -ENOSPC : ret;
-	if (ret == 1 && ++svshm_table.seq > SVSHM_SEQ_MAX)
+	if ((int)idx <= svshm_table.last_idx && ++svshm_table.seq > SVSHM_SEQ_MAX)
 		svshm_table.seq = 0;
+	svshm_table.last_idx = idx;
 	seg->id = idx + (svshm_table.seq << SVSHM_IDX_BITS);
 	/* What /proc/<pid>/maps shows as the inode: native's ps tools use it. */
 	file_inode(seg->shm_file)->i_ino = seg->id;
