@@ -37,6 +37,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -657,7 +658,8 @@ static int compare(struct __test_metadata *_metadata, const char *name,
 	for (i = 0; i < steps; i++)
 		diffs += i >= n->n || i >= s->n ||
 			 step_differs(&n->steps[i], &s->steps[i]);
-	if (!diffs)
+	/* SVSHM_DIFF_SHOW=1 prints equal traces too, to review the scenarios. */
+	if (!diffs && !getenv("SVSHM_DIFF_SHOW"))
 		return 0;
 
 	TH_LOG("%s: %d of %d steps differ (native | svshm)", name, diffs, steps);
