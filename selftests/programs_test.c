@@ -10,7 +10,6 @@
  * dynamic shared memory in System V segments.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <ftw.h>
 #include <glob.h>
 #include <grp.h>
@@ -654,7 +653,8 @@ static void pg_cleanup(FIXTURE_DATA(pg) *self)
 		return;
 	if (self->running)
 		pg_ctl(self, out, "immediate");
-	if (!pg_pidfile(self, &pid, &key, &id))
+	/* Only a server we started: a stale pid file's pid may be reused. */
+	if (!pg_pidfile(self, &pid, &key, &id) && self->running)
 		kill(pid, SIGKILL);
 	reap();
 	if (key)
