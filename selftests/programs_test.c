@@ -182,7 +182,11 @@ FIXTURE_SETUP(prog)
 	self->key = 0;
 }
 
-FIXTURE_TEARDOWN(prog)
+/*
+ * In the parent: the harness's grandchild can skip its own teardown after
+ * a failed ASSERT (its fork() result is not kept across the longjmp()).
+ */
+FIXTURE_TEARDOWN_PARENT(prog)
 {
 	if (self->key)
 		zap_keys(self->key, 4);
@@ -663,7 +667,8 @@ static void pg_cleanup(FIXTURE_DATA(pg) *self)
 	self->dir[0] = 0;
 }
 
-FIXTURE_TEARDOWN(pg)
+/* In the parent, as for prog: a failed ASSERT must still stop the server. */
+FIXTURE_TEARDOWN_PARENT(pg)
 {
 	pg_cleanup(self);
 }
