@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The full permission matrix, native against svshm: for each caller class
+ * (owner, creator, owner's group, creator's group, other), each single mode
+ * bit and a few combinations, and each operation (shmget asking read or
+ * write, attach read-only, read-write and with exec, IPC_STAT, SHM_STAT,
+ * IPC_SET, IPC_RMID, SHM_LOCK), the result (0 or errno) must be the same on
+ * both backends. Callers are children without capabilities; needs root to
+ * make them.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "kselftest_harness.h"
+
+/* Created by 5005:5005, then handed on to 2001:2001 by IPC_SET. */
+#define OWNER		2001
+#define OGROUP		2001
+#define CREATOR		5005
+#define CGROUP		5005
+
+enum caller { C_OWNER, C_CREATOR, C_CREATOR_GRP, C_OWNER_GRP, C_OTHER, C_COUNT };
+static const char *const caller_names[C_COUNT] = {
+	"owner", "creator", "creator's group", "owner's group", "other",
+};
+
+enum op { O_GET_R, O_GET_W, O_AT_RO, O_AT_RW, O_AT_X, O_STAT, O_SHM_STAT, O_SET, O_LOCK,
+	  O_RMID, O_COUNT };
+static const char *const op_names[O_COUNT] = {
+	"get 0400", "get 0200", "attach ro", "attach rw", "attach exec", "IPC_STAT",
+	"SHM_STAT", "IPC_SET", "SHM_LOCK", "IPC_RMID",
+};
+
+static void become(enum caller c)
+{
+	uid_t uid = 3003;
+	gid_t gid = 3003;
+
+	switch (c) {
+	case C_OWNER: uid = OWNER; gid = 4004; break;
+	case C_CREATOR: uid = CREATOR; gid = 4004; break;
+	case C_CREATOR_GRP: gid = CGROUP; break;
+	case C_OWNER_GRP: gid = OGROUP; break;
+	default: break;
+	}
+	if (setgroups(0, NULL) || setresgid(gid, gid, gid) || setresuid(uid, uid, uid))
+		_exit(255);
+}
+
+/* Run @op on @id as @c in a child; 0 or the errno. */
+static int try(const struct shm_backend *b, int id, key_t key, enum caller c, enum op op)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct shmid_ds ds;
+		long r = 0;
+		void *p;
+
+		become(c);
+		switch (op) {
+		case O_GET_R: r = b->get(key, 0, 0400); break;
+		case O_GET_W: r = b->get(key, 0, 0200); break;
+		case O_AT_RO: case O_AT_RW: case O_AT_X:
+			p = b->at(id, NULL, op == O_AT_RO ? SHM_RDONLY :
+				  op == O_AT_X ? SHM_EXEC : 0);
+			r = p == (void *)-1 ? -1 : 0;
+			break;
+		case O_STAT: r = b->ctl(id, IPC_STAT, &ds); break;
+		case O_SHM_STAT: r = b->ctl(id & 0x7fff, SHM_STAT, &ds); break;
+		case O_SET:
+			if (b->ctl(id, SHM_STAT_ANY, &ds) < 0)
+				_exit(254);
+			r = b->ctl(id, IPC_SET, &ds);
+			break;
+		case O_LOCK: r = b->ctl(id, SHM_LOCK, NULL); break;
+		case O_RMID: r = b->ctl(id, IPC_RMID, NULL); break;
+		default: break;
+		}
+		_exit(r < 0 ? errno : 0);
+	}
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * A segment of key @key made by CREATOR:CGROUP, who hands it on to
+ * OWNER:OGROUP with mode @mode; made in a child, its id comes back by pipe.
+ */
+static int make(const struct shm_backend *b, key_t key, int mode)
+{
+	int pfd[2], id = -1;
+	pid_t pid;
+
+	if (pipe(pfd))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		struct shmid_ds ds;
+
+		if (setgroups(0, NULL) || setresgid(CGROUP, CGROUP, CGROUP) ||
+		    setresuid(CREATOR, CREATOR, CREATOR))
+			_exit(1);
+		id = b->get(key, 4096, IPC_CREAT | IPC_EXCL | 0600);
+		if (id >= 0 && !b->ctl(id, IPC_STAT, &ds)) {
+			ds.shm_perm.uid = OWNER;
+			ds.shm_perm.gid = OGROUP;
+			ds.shm_perm.mode = mode;
+			if (b->ctl(id, IPC_SET, &ds))
+				id = -1;
+		}
+		_exit(write(pfd[1], &id, sizeof(id)) == sizeof(id) ? 0 : 1);
+	}
+	close(pfd[1]);
+	if (read(pfd[0], &id, sizeof(id)) != sizeof(id))
+		id = -1;
+	close(pfd[0]);
+	waitpid(pid, NULL, 0);
+	return id;
+}
+
+FIXTURE(perm) {
+	int unused;
+};
+
+FIXTURE_SETUP(perm)
+{
+}
+
+FIXTURE_TEARDOWN(perm)
+{
+}
+
+TEST_F_TIMEOUT(perm, matrix, 600)
+{
+	static const int modes[] = {
+		0, 0400, 0200, 0100, 0040, 0020, 0010, 0004, 0002, 0001, 0600, 0060, 0006,
+		0777, 0707, 0070, 0444, 0666,
+	};
+	const struct shm_backend *bs[2] = { &shm_native, &shm_svshm };
+	key_t key = 0x5e000000 | ((getpid() & 0xffff) << 4);
+	int checked = 0, differ = 0;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to make callers of each class");
+	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		for (int c = 0; c < C_COUNT; c++) {
+			for (int op = 0; op < O_COUNT; op++) {
+				int r[2];
+
+				for (int i = 0; i < 2; i++) {
+					int id = make(bs[i], key, modes[m]);
+
+					ASSERT_LE(0, id);
+					r[i] = try(bs[i], id, key, c, op);
+					bs[i]->ctl(id, IPC_RMID, NULL);
+				}
+				checked++;
+				if (r[0] != r[1]) {
+					differ++;
+					TH_LOG("mode %04o, %s, %s: native %s, svshm %s", modes[m],
+					       caller_names[c], op_names[op],
+					       r[0] ? strerror(r[0]) : "ok",
+					       r[1] ? strerror(r[1]) : "ok");
+				}
+			}
+		}
+	}
+	TH_LOG("%d cases, %d differ", checked, differ);
+	EXPECT_EQ(0, differ);
+}
+
+TEST_HARNESS_MAIN
