@@ -12,6 +12,7 @@
  * - an rhashtable from key to segment, holding only keyed, live segments;
  * - the usage counters that the limits are checked against.
  */
+#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/ipc.h>
@@ -332,10 +333,13 @@ static int svshm_seg_create(key_t key, size_t size, int flags)
 		return -ENOSPC;
 	/*
 	 * hugetlb_file_setup() is not exported to modules: svshm cannot back a
-	 * segment with huge pages, and says so rather than hand out small ones.
+	 * segment with huge pages, and says so rather than hand out small ones,
+	 * with native's errno for a caller without huge pages: EPERM without
+	 * CAP_IPC_LOCK (native also admits vm.hugetlb_shm_group, and, obsolete,
+	 * a large enough RLIMIT_MEMLOCK), else ENOMEM (none reserved).
 	 */
 	if (flags & SHM_HUGETLB)
-		return -ENOMEM;
+		return capable(CAP_IPC_LOCK) ? -ENOMEM : -EPERM;
 
 	seg = kzalloc(sizeof(*seg), GFP_KERNEL_ACCOUNT);
 	if (!seg)
