@@ -1,6 +1,6 @@
 #!/bin/sh
 # Usage: debug-kernel.sh
-# Build (once) the debug kernel: Debian's linux-source-6.12 with
+# Build (once; make is incremental if a step was added) the debug kernel: Debian's linux-source-6.12 with
 # x86_64_defconfig and kernel/debug.config merged over it (KASAN, lockdep,
 # kmemleak, UBSAN, fault injection, virtio-9p built in). The build tree is
 # cached outside git, keyed by source version and fragment, so a second call
@@ -10,9 +10,9 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=$("$top/scripts/kernel-source.sh")
 cache=${SVSHM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/svshm}
-key=$( (basename "$src"; cat "$top/kernel/debug.config" "$0") | md5sum | cut -c1-12)
+key=$( (basename "$src"; cat "$top/kernel/debug.config") | md5sum | cut -c1-12)
 out=$cache/debug-kernel-$key
-if [ -f "$out/.built" ]; then
+if [ -f "$out/.built" ] && [ -f "$out/Module.symvers" ]; then
 	echo "$out"
 	exit 0
 fi
@@ -23,7 +23,8 @@ echo "debug-kernel: building in $out (log: $log)" >&2
 	make -C "$src" O="$out" x86_64_defconfig
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$top/kernel/debug.config"
 	make -C "$src" O="$out" olddefconfig
-	make -C "$src" O="$out" -j"$(nproc)" bzImage modules_prepare
+	# modules too: that writes Module.symvers, which svshm.ko links against.
+	make -C "$src" O="$out" -j"$(nproc)" bzImage modules modules_prepare
 } >"$log" 2>&1 || { tail -n 40 "$log" >&2; exit 1; }
 # Every line of the fragment must have survived Kconfig's dependencies.
 missing=$(grep -E '^CONFIG_[A-Z0-9_]+=y' "$top/kernel/debug.config" | while read -r l; do

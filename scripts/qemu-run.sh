@@ -10,24 +10,26 @@
 #   -b BZIMAGE  a kernel built elsewhere, with virtio-9p built in
 #   -m MEM      guest memory (default 2G)
 #   -n NAME     name of the run directory under build/run (default: kernel)
+#   -a ARGS     more kernel command-line arguments
 # SVSHM_TIMEOUT bounds the whole boot (seconds, default 1200).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-kver="" bzimage="" mem=2G name=""
-while getopts k:b:m:n: opt; do
+kver="" bzimage="" mem=2G name="" append=""
+while getopts k:b:m:n:a: opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
 	b) bzimage=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	n) name=$OPTARG ;;
-	*) sed -n '2,14s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	a) append=$OPTARG ;;
+	*) sed -n '2,15s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ "${1:-}" = "--" ] && shift
 if [ $# -eq 0 ] || { [ -z "$kver" ] && [ -z "$bzimage" ]; }; then
-	sed -n '2,14s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,15s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 fi
 
@@ -56,7 +58,7 @@ printf '%s\n' "$*" >"$run/cmd"
 # translated code after the kernel patched its own text (an "Oops: int3" at
 # boot under host load); SVSHM_TCG_THREAD=multi trades that risk for speed.
 cmdline="console=ttyS0 loglevel=4 panic=-1 mitigations=off"
-cmdline="$cmdline svshm_checkout=$top svshm_rundir=$run"
+cmdline="$cmdline svshm_checkout=$top svshm_rundir=$run $append"
 set +e
 timeout "${SVSHM_TIMEOUT:-1200}" qemu-system-x86_64 \
 	-accel tcg,thread=${SVSHM_TCG_THREAD:-single} -cpu max -smp 2 -m "$mem" \
