@@ -1,24 +1,26 @@
 #!/bin/sh
-# Usage (in the guest, as root): guest-tests.sh [-t SECONDS] [-f CALLS] KO [TEST...]
+# Usage (in the guest, as root): guest-tests.sh [-t SECONDS] [-f CALLS] [-x] KO [TEST...]
 # Load KO, run each selftest binary (default: all of build/selftests) as root
 # and again as an unprivileged user (nobody, no capabilities); then, when no
-# TEST is named, the torture run for SECONDS (default 5) and the ioctl fuzzer
-# for CALLS calls (default 200000) as root and as nobody; unload KO.
+# TEST is named or -x (the stress stages) is given, the torture run for
+# SECONDS (default 5), the ioctl fuzzer for CALLS calls (default 200000) as
+# root and as nobody, and fault injection where the kernel has it; unload KO.
 # Each run's TAP goes to $svshm_rundir/tap/NAME.{root,user}.tap and to the
 # console; the steps of this script are TAP lines of their own in guest.tap.
 set -u
-torture=5 fuzz=200000
+torture=5 fuzz=200000 stress=""
 while [ $# -gt 1 ]; do
 	case $1 in
-	-t) torture=$2 ;;
-	-f) fuzz=$2 ;;
+	-t) torture=$2; shift ;;
+	-f) fuzz=$2; shift ;;
+	-x) stress=1 ;;
 	*) break ;;
 	esac
-	shift 2
+	shift
 done
 ko=$1
 shift
-[ $# -gt 0 ] && torture=0 fuzz=0
+[ $# -gt 0 ] && [ -z "$stress" ] && torture=0 fuzz=0
 out=${svshm_rundir:?}/tap
 mkdir -p "$out"
 n=0

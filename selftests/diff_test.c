@@ -704,11 +704,26 @@ static void diff_run(struct __test_metadata *_metadata, const char *name,
 	munmap(s, sizeof(*s));
 }
 
-/* One TEST per scenario, so that TAP names each. */
-#define SCENARIO(name)						\
-	static void sc_##name(struct trace *t);			\
-	TEST(name) { diff_run(_metadata, #name, sc_##name); }	\
-	static void sc_##name(struct trace *t)
+/*
+ * One test per scenario, so that TAP names each; with a timeout that the
+ * debug kernel's sanitizers leave room for (the id cycle makes 16000 calls).
+ */
+FIXTURE(sc) {
+	int unused;
+};
+
+FIXTURE_SETUP(sc)
+{
+}
+
+FIXTURE_TEARDOWN(sc)
+{
+}
+
+#define SCENARIO(name)							\
+	static void scen_##name(struct trace *t);			\
+	TEST_F_TIMEOUT(sc, name, 300) { diff_run(_metadata, #name, scen_##name); } \
+	static void scen_##name(struct trace *t)
 
 static void *s_mremap(struct trace *t, void *p, size_t old, size_t len,
 		      int flags, void *to, const char *name)
