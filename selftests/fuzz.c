@@ -128,7 +128,8 @@ static void check(long ret, const char *what, const int *allowed)
 			strerror(errno));
 }
 
-static const int get_errs[] = { EINVAL, EEXIST, ENOENT, EACCES, ENOSPC, ENOMEM, EFAULT, 0 };
+static const int get_errs[] = { EINVAL, EEXIST, ENOENT, EACCES, ENOSPC, ENOMEM, EFAULT, EPERM,
+				0 };
 static const int ctl_errs[] = { EINVAL, EFAULT, EACCES, EPERM, EIDRM, ENOMEM, 0 };
 static const int at_errs[] = { EINVAL, EACCES, EIDRM, ENOMEM, EFAULT, EPERM, 0 };
 static const int dt_errs[] = { EINVAL, EFAULT, 0 };

@@ -60,8 +60,10 @@ struct svshm_version {
  * Returns the segment's id (>= 0) as the ioctl's value.
  * Errors, in the order native shmget(2) decides them: EFAULT; for a new
  * segment EINVAL (size below SHMMIN or above shmmax), ENOSPC (shmall or
- * shmmni exceeded), ENOMEM; for an existing key EEXIST (IPC_CREAT|IPC_EXCL),
- * EINVAL (size above the segment's), EACCES; ENOENT without IPC_CREAT.
+ * shmmni exceeded), EPERM (SHM_HUGETLB without CAP_IPC_LOCK), ENOMEM (also
+ * SHM_HUGETLB otherwise: svshm has no huge pages); for an existing key
+ * EEXIST (IPC_CREAT|IPC_EXCL), EINVAL (size above the segment's), EACCES;
+ * ENOENT without IPC_CREAT.
  */
 struct svshm_get {
 	__s32 key;
