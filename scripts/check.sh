@@ -61,10 +61,11 @@ for k in $kernels; do
 		check "debug kernel built" scripts/debug-kernel.sh
 		kdir=$(scripts/debug-kernel.sh 2>/dev/null) || continue
 		# acpi=off: under KASAN and TCG, ACPI's interpreter times out.
-		boot="-b $kdir/arch/x86/boot/bzImage -a acpi=off" long="-t 10 -f 100000 -x"
-		# Sanitizers under TCG are slow: leave out the two tests that are
-		# about breadth, not the kernel (900 forked permission cases and a
-		# PostgreSQL server); every other test runs.
+		boot="-b $kdir/arch/x86/boot/bzImage -a acpi=off" long="-t 10 -f 100000 -x -r"
+		# Sanitizers under TCG are slow: the selftests run as root only, and
+		# without the two that are about breadth, not the kernel (900 forked
+		# permission cases, a PostgreSQL server); the normal kernels run all
+		# of them as root and as nobody.
 		if [ -z "${SVSHM_TESTS:-}" ]; then
 			for t in build/selftests/*_test; do
 				case $t in *perm_matrix_test|*programs_test) continue ;; esac

@@ -1,19 +1,21 @@
 #!/bin/sh
-# Usage (in the guest, as root): guest-tests.sh [-t SECONDS] [-f CALLS] [-x] KO [TEST...]
+# Usage (in the guest, as root): guest-tests.sh [-t SECONDS] [-f CALLS] [-x] [-r] KO [TEST...]
 # Load KO, run each selftest binary (default: all of build/selftests) as root
 # and again as an unprivileged user (nobody, no capabilities); then, when no
 # TEST is named or -x (the stress stages) is given, the torture run for
 # SECONDS (default 5), the ioctl fuzzer for CALLS calls (default 200000) as
 # root and as nobody, and fault injection where the kernel has it; unload KO.
+# -r runs the selftests as root only.
 # Each run's TAP goes to $svshm_rundir/tap/NAME.{root,user}.tap and to the
 # console; the steps of this script are TAP lines of their own in guest.tap.
 set -u
-torture=5 fuzz=200000 stress=""
+torture=5 fuzz=200000 stress="" users="root user"
 while [ $# -gt 1 ]; do
 	case $1 in
 	-t) torture=$2; shift ;;
 	-f) fuzz=$2; shift ;;
 	-x) stress=1 ;;
+	-r) users=root ;;
 	*) break ;;
 	esac
 	shift
@@ -41,7 +43,7 @@ export SVSHM_KO="$ko"
 unpriv="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all"
 for t in "$@"; do
 	name=$(basename "$t")
-	for who in root user; do
+	for who in $users; do
 		if [ $who = root ]; then runner=""; else runner=$unpriv; fi
 		echo "# $name as $who"
 		$runner timeout 900 "$t" >"$out/$name.$who.tap" 2>&1
