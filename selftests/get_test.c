@@ -17,6 +17,7 @@
 
 #include "backend.h"
 #include "kselftest_harness.h"
+#include "child.h"
 
 #define IDX_BITS	15		/* native's id: index + (sequence << 15) */
 #define IDX_MASK	((1 << IDX_BITS) - 1)
@@ -91,23 +92,6 @@ static pid_t fork_unprivileged(void)
 	     setresuid(NOBODY, NOBODY, NOBODY)))
 		_exit(99);
 	return pid;
-}
-
-/*
- * End a child of a test. The harness shares _metadata with forked children,
- * so a failed EXPECT there fails the test; the exit status says it again
- * for reap(), in case a harness does not share it.
- */
-#define child_exit() _exit(_metadata->exit_code == KSFT_FAIL)
-
-/* Exit status of child @pid: 0 when all its checks passed. */
-static int reap(pid_t pid)
-{
-	int status;
-
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 /* Index of the first id of @ids[@n] seen before, or -1 if all differ. */

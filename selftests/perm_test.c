@@ -24,6 +24,7 @@
 
 #include "backend.h"
 #include "kselftest_harness.h"
+#include "child.h"
 
 #define IDX_MASK	((1 << 15) - 1)	/* an id's index, for SHM_STAT */
 #define NOBODY		65534
@@ -139,23 +140,6 @@ static pid_t fork_unprivileged(void)
 		return fork();
 	}
 	return fork_as(&nobody);
-}
-
-/*
- * End a child of a test. The harness shares _metadata with forked children,
- * so a failed EXPECT there fails the test; the exit status says it again
- * for reap(), in case a harness does not share it.
- */
-#define child_exit() _exit(_metadata->exit_code == KSFT_FAIL)
-
-/* Exit status of child @pid: 0 when all its checks passed. */
-static int reap(pid_t pid)
-{
-	int status;
-
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 /* The probes: each returns 0 or the errno of the refusal. */
