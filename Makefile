@@ -5,6 +5,7 @@
 #   make check           the whole test suite in QEMU guests (README)
 #   make demo            the demo in a QEMU guest
 #   make bench           native and svshm side by side, in each kernel's guest
+#   make stress          the long torture, fuzz and fault-injection run (debug kernel)
 #   make install         module (modules_install, depmod), libraries, header, tools
 #   make clean           back to what git has
 # KDIR defaults to the running kernel's build tree, else the newest
@@ -28,7 +29,7 @@ KSFT = $(shell scripts/kernel-source.sh)/tools/testing/selftests
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all module lib selftests tools check demo bench clean deps install
+.PHONY: all module lib selftests tools check demo bench stress clean deps install
 
 all: module lib selftests tools
 
@@ -73,6 +74,9 @@ demo:
 
 bench:
 	scripts/bench.sh
+
+stress:
+	scripts/stress.sh
 
 clean:
 	-[ ! -d "$(KDIR)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean

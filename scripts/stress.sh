@@ -1,0 +1,20 @@
+#!/bin/sh
+# make stress: the long reliability run on the debug kernel (KASAN, lockdep,
+# kmemleak, UBSAN, fault injection): torture for SVSHM_STRESS_SECONDS
+# (default 120), the fuzzer for SVSHM_FUZZ_CALLS calls (default 1000000) as
+# root and as nobody, fault injection for 1000 rounds; fails on any
+# violation, splat or leak. make check runs a short version of the same.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+scripts/install-deps.sh
+make -s lib selftests
+kdir=$(scripts/debug-kernel.sh)
+ko=$(scripts/build-module.sh debug "$kdir")
+unpriv="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all"
+SVSHM_TIMEOUT=${SVSHM_TIMEOUT:-10800} exec scripts/qemu-run.sh \
+	-b "$kdir/arch/x86/boot/bzImage" -a acpi=off -n stress -- \
+	"insmod $ko && build/selftests/torture -p 8 -t ${SVSHM_STRESS_SECONDS:-120} &&
+	 build/selftests/fuzz -c ${SVSHM_FUZZ_CALLS:-1000000} &&
+	 $unpriv build/selftests/fuzz -c ${SVSHM_FUZZ_CALLS:-1000000} &&
+	 build/selftests/faultinject -r 1000 && rmmod svshm"
