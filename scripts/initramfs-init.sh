@@ -19,10 +19,12 @@ done </lib/mod/order
 
 opts=trans=virtio,version=9p2000.L,msize=262144
 mount -t 9p -o "$opts,ro,cache=loose" hostroot /newroot || fail "mount host root"
-mount -t 9p -o "$opts" checkout "/newroot$svshm_checkout" || fail "mount checkout"
 for d in tmp run var/tmp; do
 	[ -d "/newroot/$d" ] && mount -t tmpfs -o mode=1777 tmpfs "/newroot/$d"
 done
+# After the tmpfs mounts, so that a checkout under /tmp is not hidden.
+mkdir -p "/newroot$svshm_checkout" 2>/dev/null
+mount -t 9p -o "$opts" checkout "/newroot$svshm_checkout" || fail "mount checkout"
 umount /proc /sys
 mount --move /dev /newroot/dev
 exec switch_root /newroot /bin/sh "$svshm_checkout/scripts/guest-init.sh"
