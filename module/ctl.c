@@ -57,18 +57,22 @@ static long svshm_ctl_stat(int id, int cmd, void __user *buf)
 	if (!seg)
 		return -EINVAL;
 
-	ret = 0;
+	/* One look under the lock; the permission is decided outside it. */
+	spin_lock(&seg->lock);
+	perm = (struct svshm_perm){
+		.uid = seg->uid, .cuid = seg->cuid,
+		.gid = seg->gid, .cgid = seg->cgid, .mode = seg->mode,
+	};
+	ret = seg->destroyed ? -EIDRM : 0;
+	if (!ret)
+		svshm_fill_ds(seg, &ds);
+	spin_unlock(&seg->lock);
 	if (cmd != SHM_STAT_ANY) {
-		svshm_perm_snapshot(seg, &perm);
-		ret = svshm_perm_access(&perm, 0444);
-	}
-	if (!ret) {
-		spin_lock(&seg->lock);
-		if (seg->destroyed)
-			ret = -EIDRM;
-		else
-			svshm_fill_ds(seg, &ds);
-		spin_unlock(&seg->lock);
+		long denied = svshm_perm_access(&perm, 0444);
+
+		/* Native checks permission before it looks for EIDRM. */
+		if (denied)
+			ret = denied;
 	}
 	if (!ret && cmd != IPC_STAT)
 		ret = seg->id;
@@ -144,6 +148,7 @@ static long svshm_ctl_info(int cmd, void __user *buf)
 	int max_idx;
 
 	memset(&u, 0, sizeof(u));
+	svshm_table_lock(false);
 	if (cmd == IPC_INFO) {
 		u.limits.shmmax = READ_ONCE(svshm_shmmax);
 		u.limits.shmmin = SHMMIN;
@@ -151,11 +156,9 @@ static long svshm_ctl_info(int cmd, void __user *buf)
 		u.limits.shmseg = u.limits.shmmni;
 		u.limits.shmall = READ_ONCE(svshm_shmall);
 		len = sizeof(u.limits);
-		svshm_table_lock(false);
 	} else {
-		len = sizeof(u.usage);
-		svshm_table_lock(false);
 		svshm_table_usage_locked(&u.usage);
+		len = sizeof(u.usage);
 	}
 	max_idx = svshm_table_max_index_locked();
 	svshm_table_unlock(false);
