@@ -11,10 +11,9 @@ scripts/install-deps.sh
 make -s lib selftests
 kdir=$(scripts/debug-kernel.sh)
 ko=$(scripts/build-module.sh debug "$kdir")
-unpriv="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all"
 SVSHM_TIMEOUT=${SVSHM_TIMEOUT:-10800} exec scripts/qemu-run.sh \
-	-b "$kdir/arch/x86/boot/bzImage" -a acpi=off -n stress -- \
+	-b "$kdir/arch/x86/boot/bzImage" -a acpi=noirq -n stress -- \
 	"insmod $ko && build/selftests/torture -p 8 -t ${SVSHM_STRESS_SECONDS:-120} &&
 	 build/selftests/fuzz -c ${SVSHM_FUZZ_CALLS:-1000000} &&
-	 $unpriv build/selftests/fuzz -c ${SVSHM_FUZZ_CALLS:-1000000} &&
+	 build/selftests/fuzz -c ${SVSHM_FUZZ_CALLS:-1000000} -u 65534 &&
 	 build/selftests/faultinject -r 1000 && rmmod svshm"
