@@ -26,9 +26,11 @@ shift
 out=${svshm_rundir:?}/tap
 mkdir -p "$out"
 n=0
-step() { # step OK|FAIL description
-	n=$((n + 1))
-	if [ "$1" = OK ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi >>"$out/guest.tap"
+t0=$(date +%s)
+step() { # step OK|FAIL description: a TAP line, with the seconds since the last step
+	n=$((n + 1)) t1=$(date +%s)
+	if [ "$1" = OK ]; then echo "ok $n $2 ($((t1 - t0)) s)"; else echo "not ok $n $2 ($((t1 - t0)) s)"; fi >>"$out/guest.tap"
+	t0=$t1
 }
 
 if insmod "$ko"; then
@@ -61,10 +63,11 @@ if [ "$torture" -gt 0 ]; then
 	cat "$out/torture.log"
 	if [ $rc -eq 0 ]; then step OK "torture"; else step FAIL "torture exits $rc"; fi
 fi
+# The fuzzer as root, then as nobody against root's sentinel segments.
 if [ "$fuzz" -gt 0 ]; then
 	for who in root user; do
-		if [ $who = root ]; then runner=""; else runner=$unpriv; fi
-		$runner build/selftests/fuzz -c "$fuzz" >"$out/fuzz.$who.log" 2>&1
+		if [ $who = root ]; then as=""; else as="-u 65534"; fi
+		build/selftests/fuzz -c "$fuzz" $as >"$out/fuzz.$who.log" 2>&1
 		rc=$?
 		cat "$out/fuzz.$who.log"
 		if [ $rc -eq 0 ]; then step OK "fuzz as $who"; else step FAIL "fuzz as $who exits $rc"; fi
