@@ -34,7 +34,8 @@ count_tap() {
 		passed=$((passed + p - s))
 		skipped=$((skipped + s))
 		failed=$((failed + x))
-		grep -E '^not ok [0-9]+' "$f" | sed "s|^|# $(basename "$f"): |"
+		# The failures, with guest.tap's diagnostics under each.
+		grep -E '^(not ok [0-9]+|#   )' "$f" | sed "s|^|# $(basename "$f"): |"
 	done
 }
 

@@ -27,9 +27,18 @@ out=${svshm_rundir:?}/tap
 mkdir -p "$out"
 n=0
 t0=$(date +%s)
-step() { # step OK|FAIL description: a TAP line, with the seconds since the last step
+# step OK|FAIL description [LOG]: a TAP line, with the seconds since the
+# last step; a failure carries the lines of LOG that say why, as diagnostics
+# that make check shows (the console log is not kept by CI).
+step() {
 	n=$((n + 1)) t1=$(date +%s)
-	if [ "$1" = OK ]; then echo "ok $n $2 ($((t1 - t0)) s)"; else echo "not ok $n $2 ($((t1 - t0)) s)"; fi >>"$out/guest.tap"
+	if [ "$1" = OK ]; then
+		echo "ok $n $2 ($((t1 - t0)) s)"
+	else
+		echo "not ok $n $2 ($((t1 - t0)) s)"
+		[ -n "${3:-}" ] && grep -E 'violation|unexpected|bad|^not ok|Expected|FAIL' "$3" |
+			head -n 8 | sed 's/^/#   /'
+	fi >>"$out/guest.tap"
 	t0=$t1
 }
 
@@ -51,7 +60,7 @@ for t in "$@"; do
 		$runner timeout 900 "$t" >"$out/$name.$who.tap" 2>&1
 		rc=$?
 		cat "$out/$name.$who.tap"
-		if [ $rc -eq 0 ]; then step OK "$name as $who exits 0"; else step FAIL "$name as $who exits $rc"; fi
+		if [ $rc -eq 0 ]; then step OK "$name as $who exits 0"; else step FAIL "$name as $who exits $rc" "$out/$name.$who.tap"; fi
 	done
 done
 
@@ -61,7 +70,7 @@ if [ "$torture" -gt 0 ]; then
 	build/selftests/torture -p 8 -t "$torture" >"$out/torture.log" 2>&1
 	rc=$?
 	cat "$out/torture.log"
-	if [ $rc -eq 0 ]; then step OK "torture"; else step FAIL "torture exits $rc"; fi
+	if [ $rc -eq 0 ]; then step OK "torture"; else step FAIL "torture exits $rc" "$out/torture.log"; fi
 fi
 # The fuzzer as root, then as nobody against root's sentinel segments.
 if [ "$fuzz" -gt 0 ]; then
@@ -70,7 +79,7 @@ if [ "$fuzz" -gt 0 ]; then
 		build/selftests/fuzz -c "$fuzz" $as >"$out/fuzz.$who.log" 2>&1
 		rc=$?
 		cat "$out/fuzz.$who.log"
-		if [ $rc -eq 0 ]; then step OK "fuzz as $who"; else step FAIL "fuzz as $who exits $rc"; fi
+		if [ $rc -eq 0 ]; then step OK "fuzz as $who"; else step FAIL "fuzz as $who exits $rc" "$out/fuzz.$who.log"; fi
 	done
 fi
 
@@ -78,7 +87,7 @@ if [ "$fuzz" -gt 0 ] && [ -d /sys/kernel/debug/failslab ]; then
 	build/selftests/faultinject >"$out/faultinject.log" 2>&1
 	rc=$?
 	cat "$out/faultinject.log"
-	if [ $rc -eq 0 ]; then step OK "fault injection"; else step FAIL "fault injection exits $rc"; fi
+	if [ $rc -eq 0 ]; then step OK "fault injection"; else step FAIL "fault injection exits $rc" "$out/faultinject.log"; fi
 fi
 
 if rmmod svshm; then
@@ -91,4 +100,4 @@ if [ -e /dev/svshm ]; then step FAIL "/dev/svshm gone after rmmod"; else step OK
 build/selftests/nodev >"$out/nodev.tap" 2>&1
 rc=$?
 cat "$out/nodev.tap"
-if [ $rc -eq 0 ]; then step OK "nodev exits 0"; else step FAIL "nodev exits $rc"; fi
+if [ $rc -eq 0 ]; then step OK "nodev exits 0"; else step FAIL "nodev exits $rc" "$out/nodev.tap"; fi
