@@ -109,10 +109,13 @@ static long svshm_ctl_down(int id, int cmd, void __user *buf)
 	if (cmd == IPC_RMID) {
 		bool attached;
 
+		/* One section: an attach counted after it would find it destroyed. */
 		spin_lock(&seg->lock);
 		attached = seg->nattch;
 		if (attached)
 			seg->mode |= SHM_DEST;
+		else
+			seg->destroyed = true;
 		spin_unlock(&seg->lock);
 		if (attached)
 			svshm_table_unkey_locked(seg);

@@ -59,6 +59,14 @@
  * is listed and never change. @khash changes only under the table's rwsem,
  * @key under the rwsem and @lock both (so either is enough to read it).
  * @lock protects everything else.
+ *
+ * @destroyed is set under the rwsem and @lock, in the same @lock section
+ * that sees @nattch at 0, before svshm_table_destroy_locked() unlists the
+ * segment; svshm_mmap() checks it in the @lock section that counts a new
+ * attachment. So an attach either is counted first, and the segment lives
+ * on, or fails with EIDRM: it never maps a segment that is being unlisted.
+ * (Deciding in one section and marking in another let an attach in
+ * between, and left a mapped segment out of the table.)
  */
 struct svshm_seg {
 	int id;
@@ -75,7 +83,7 @@ struct svshm_seg {
 	kuid_t uid;
 	kgid_t gid;
 	umode_t mode;			/* 0777 | SHM_DEST | SHM_LOCKED */
-	bool destroyed;			/* unlisted: no attach may start */
+	bool destroyed;			/* being unlisted: no attach may start */
 	unsigned long nattch;		/* VMAs mapping the segment */
 	time64_t atime, dtime, ctime;
 	struct pid *lpid;

@@ -205,10 +205,12 @@ void svshm_table_unkey_locked(struct svshm_seg *seg)
 
 /**
  * svshm_table_destroy_locked() - unlist a segment and drop the table's ref
- * @seg: a listed segment with no attachment
+ * @seg: a listed segment the caller has marked destroyed
  *
- * Caller holds the rwsem for writing. Pages live on as long as some attach
- * file (of a VMA being torn down) still holds the segment.
+ * Caller holds the rwsem for writing, and has set @seg->destroyed in the
+ * same @seg->lock section in which it saw nattch at 0 (see struct
+ * svshm_seg). Pages live on as long as some attach file (of a VMA being
+ * torn down) still holds the segment.
  */
 void svshm_table_destroy_locked(struct svshm_seg *seg)
 {
@@ -216,20 +218,24 @@ void svshm_table_destroy_locked(struct svshm_seg *seg)
 
 	svshm_table_unkey_locked(seg);
 	svshm_seg_unlock_locked(seg);
-	spin_lock(&seg->lock);
-	seg->destroyed = true;
-	spin_unlock(&seg->lock);
 	xa_erase(&svshm_table.segs, idx);
 	svshm_table.in_use--;
 	svshm_table.tot_pages -= svshm_pages(seg->size);
 	svshm_seg_put(seg);
 }
 
-static bool svshm_may_destroy(struct svshm_seg *seg)
+/*
+ * Mark @seg destroyed if it has no attachment and is removed (or
+ * shm_rmid_forced is on). Caller holds the rwsem for writing and @seg->lock.
+ */
+static bool svshm_seg_doom_locked(struct svshm_seg *seg)
 {
 	lockdep_assert_held(&seg->lock);
-	return !seg->destroyed && seg->nattch == 0 &&
-	       (READ_ONCE(svshm_rmid_forced) || (seg->mode & SHM_DEST));
+	if (seg->destroyed || seg->nattch ||
+	    !(READ_ONCE(svshm_rmid_forced) || (seg->mode & SHM_DEST)))
+		return false;
+	seg->destroyed = true;
+	return true;
 }
 
 /**
@@ -246,7 +252,7 @@ void svshm_seg_maybe_destroy(struct svshm_seg *seg)
 
 	down_write(&svshm_table.rwsem);
 	spin_lock(&seg->lock);
-	destroy = svshm_may_destroy(seg);
+	destroy = svshm_seg_doom_locked(seg);
 	spin_unlock(&seg->lock);
 	if (destroy)
 		svshm_table_destroy_locked(seg);
@@ -271,6 +277,8 @@ void svshm_table_destroy_orphans(void)
 		rcu_read_unlock();
 		spin_lock(&seg->lock);
 		orphan = orphan && seg->nattch == 0;
+		if (orphan)
+			seg->destroyed = true;
 		spin_unlock(&seg->lock);
 		if (orphan)
 			svshm_table_destroy_locked(seg);
@@ -435,8 +443,12 @@ void svshm_table_exit(void)
 	unsigned long idx;
 
 	down_write(&svshm_table.rwsem);
-	xa_for_each(&svshm_table.segs, idx, seg)
+	xa_for_each(&svshm_table.segs, idx, seg) {
+		spin_lock(&seg->lock);
+		seg->destroyed = true;
+		spin_unlock(&seg->lock);
 		svshm_table_destroy_locked(seg);
+	}
 	up_write(&svshm_table.rwsem);
 	rhashtable_destroy(&svshm_table.keys);
 	xa_destroy(&svshm_table.segs);

@@ -397,6 +397,64 @@ TEST_F(nat, rmid_then_the_last_exit_destroys)
 	self->id = -1;
 }
 
+/*
+ * IPC_RMID of an unattached segment racing shmat of its id: the attach
+ * either comes first (the segment lives on, removed, with nattch 1) or
+ * fails; it never leaves a mapping of a segment that is gone from the
+ * table. A child attaches whatever id the parent last made, and stats it
+ * while attached; the parent makes and removes segments for 2 seconds.
+ */
+TEST_F(nat, rmid_racing_shmat_never_orphans_the_mapping)
+{
+	const struct shm_backend *b = variant->b;
+	struct race {
+		int id, stop;
+		unsigned long attached, orphaned;
+	} *r;
+	time_t end = time(NULL) + 2;
+	unsigned long rounds = 0;
+	pid_t pid;
+	int status;
+
+	r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, r);
+	r->id = self->id;
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
+			int id = __atomic_load_n(&r->id, __ATOMIC_RELAXED);
+			struct shmid_ds ds;
+			char *p = b->at(id, NULL, 0);
+
+			if (p == (char *)-1)
+				continue;
+			r->attached++;
+			if (b->ctl(id, IPC_STAT, &ds) || ds.shm_nattch < 1)
+				r->orphaned++;
+			b->dt(p);
+		}
+		_exit(0);
+	}
+	while (time(NULL) < end) {
+		int id = b->get(IPC_PRIVATE, SEG_SIZE, IPC_CREAT | 0600);
+
+		if (id < 0)
+			break;
+		__atomic_store_n(&r->id, id, __ATOMIC_RELAXED);
+		b->ctl(id, IPC_RMID, NULL);
+		rounds++;
+	}
+	__atomic_store_n(&r->stop, 1, __ATOMIC_RELAXED);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	TH_LOG("%s: %lu segments removed, %lu attaches won the race", b->name, rounds,
+	       r->attached);
+	EXPECT_LT(0, rounds);
+	EXPECT_EQ(0, r->orphaned);
+	munmap(r, sizeof(*r));
+}
+
 TEST_F(nat, stat_into_a_bad_pointer_is_efault)
 {
 	const struct shm_backend *b = variant->b;
