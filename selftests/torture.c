@@ -7,6 +7,9 @@
  *   through every attachment of that segment, in it and in its forked
  *   children (nobody else writes that slot);
  * - nattch is never below the attachments one process holds itself;
+ * - at the deadline every worker parks with its attachments and reports
+ *   them; then each segment's nattch must equal the attachments reported
+ *   for it, summed over all workers;
  * - when all have exited and the segments are removed, the table holds
  *   no segment and no page, and the memory counters are back to baseline.
  * Prints operations per second per kind; exits 1 on any violation.
@@ -38,11 +41,20 @@ static const char *const op_names[OP_COUNT] = {
 	"get", "attach", "write+verify", "detach", "stat", "set", "rmid", "fork", "exit",
 };
 
+#define MAX_IDS		(MAX_PROCS * MAX_ATT)
+
 /* Shared between the master and the workers (MAP_SHARED | MAP_ANONYMOUS). */
 struct shared {
 	unsigned long ops[OP_COUNT];
 	unsigned long violations;
 	char first_violation[256];
+	/* The census at the deadline: id + 1 (0: free entry) and attachments. */
+	struct {
+		int id1;
+		unsigned long n;
+	} held[MAX_IDS];
+	int parked;			/* workers that reported and wait */
+	int release;			/* set by the master: parked workers exit */
 };
 
 struct att {
@@ -236,6 +248,37 @@ static void do_fork(void)
 		violation("fork: child did not exit cleanly");
 }
 
+/* Count one attachment of @id in the census. */
+static void census_add(int id)
+{
+	for (int i = 0; i < MAX_IDS; i++) {
+		int cur = 0;
+
+		/* Take a free entry, or join the one another worker took for @id. */
+		if (__atomic_compare_exchange_n(&sh->held[i].id1, &cur, id + 1, 0,
+						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) ||
+		    cur == id + 1) {
+			__atomic_fetch_add(&sh->held[i].n, 1, __ATOMIC_RELAXED);
+			return;
+		}
+	}
+	violation("census: more than %d ids", MAX_IDS);
+}
+
+/*
+ * At the deadline: report this worker's attachments, then wait, still
+ * attached, until the master has compared every nattch with the census.
+ */
+static void park(void)
+{
+	for (int i = 0; i < natt; i++)
+		census_add(atts[i].id);
+	__atomic_fetch_add(&sh->parked, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&sh->release, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	_exit(0);
+}
+
 static void worker(int index, time_t deadline)
 {
 	slot = index;
@@ -267,7 +310,28 @@ static void worker(int index, time_t deadline)
 			_exit(0);	/* with attachments: exit drops them */
 		}
 	}
-	_exit(0);
+	park();
+}
+
+/* With every live worker parked: each segment's nattch against the census. */
+static void check_census(void)
+{
+	unsigned long ids = 0, held = 0;
+
+	for (int i = 0; i < MAX_IDS && sh->held[i].id1; i++) {
+		int id = sh->held[i].id1 - 1;
+		struct shmid_ds ds;
+
+		if (b->ctl(id, IPC_STAT, &ds))
+			violation("census: stat of attached id %d: %s", id, strerror(errno));
+		else if (ds.shm_nattch != sh->held[i].n)
+			violation("census: id %d has nattch %lu, the workers hold %lu", id,
+				  (unsigned long)ds.shm_nattch, sh->held[i].n);
+		ids++;
+		held += sh->held[i].n;
+	}
+	printf("# census at the deadline: %d workers parked, %lu attachments of %lu segments\n",
+	       sh->parked, held, ids);
 }
 
 static long meminfo(const char *field)
@@ -329,12 +393,19 @@ int main(int argc, char **argv)
 		if (pids[i] == 0)
 			worker(i, deadline);
 	}
-	/* Respawn workers that exit early, in the same slot, until the end. */
-	for (int alive = procs; alive;) {
-		pid_t pid = wait(&status);
+	/*
+	 * Respawn workers that exit early, in the same slot, until the
+	 * deadline; after it, a slot ends when its worker parks or exits.
+	 */
+	for (int gone = 0; __atomic_load_n(&sh->parked, __ATOMIC_ACQUIRE) + gone < procs;) {
+		pid_t pid = waitpid(-1, &status, WNOHANG);
 
 		if (pid < 0)
 			break;
+		if (pid == 0) {
+			usleep(10000);
+			continue;
+		}
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
 			violation("worker %d died (status %#x)", pid, status);
 		for (int i = 0; i < procs; i++) {
@@ -345,10 +416,15 @@ int main(int argc, char **argv)
 				if (pids[i] == 0)
 					worker(i, deadline);
 			} else {
-				alive--;
+				gone++;
 			}
 		}
 	}
+	check_census();
+	__atomic_store_n(&sh->release, 1, __ATOMIC_RELEASE);
+	while (wait(&status) > 0)
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			violation("worker died (status %#x)", status);
 
 	/* Nobody is attached now: every segment left must say nattch 0. */
 	for (int k = 0; k < nkeys; k++) {
