@@ -35,7 +35,7 @@ count_tap() {
 		skipped=$((skipped + s))
 		failed=$((failed + x))
 		# The failures, with guest.tap's diagnostics under each.
-		grep -E '^(not ok [0-9]+|#   )' "$f" | sed "s|^|# $(basename "$f"): |"
+		grep -E '^(not ok [0-9]+|# > )' "$f" | sed "s|^|# $(basename "$f"): |"
 	done
 }
 

@@ -37,7 +37,7 @@ step() {
 	else
 		echo "not ok $n $2 ($((t1 - t0)) s)"
 		[ -n "${3:-}" ] && grep -E 'violation|unexpected|bad|^not ok|Expected|FAIL' "$3" |
-			head -n 8 | sed 's/^/#   /'
+			head -n 8 | sed 's/^/# > /'
 	fi >>"$out/guest.tap"
 	t0=$t1
 }
