@@ -368,6 +368,9 @@ long svshm_detach(unsigned long addr)
 		return -EINVAL;
 	while (svshm_detach_next(mm, addr, from, &file, &end, &start, &stop)) {
 		vm_munmap(start, stop - start);
+		/* The piece that ends the attachment (most often the whole of it). */
+		if (stop >= end)
+			break;
 		from = stop;
 	}
 	if (!file)
