@@ -65,8 +65,6 @@
  * segment; svshm_mmap() checks it in the @lock section that counts a new
  * attachment. So an attach either is counted first, and the segment lives
  * on, or fails with EIDRM: it never maps a segment that is being unlisted.
- * (Deciding in one section and marking in another let an attach in
- * between, and left a mapped segment out of the table.)
  */
 struct svshm_seg {
 	int id;

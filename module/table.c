@@ -230,6 +230,7 @@ void svshm_table_destroy_locked(struct svshm_seg *seg)
  */
 static bool svshm_seg_doom_locked(struct svshm_seg *seg)
 {
+	lockdep_assert_held_write(&svshm_table.rwsem);
 	lockdep_assert_held(&seg->lock);
 	if (seg->destroyed || seg->nattch ||
 	    !(READ_ONCE(svshm_rmid_forced) || (seg->mode & SHM_DEST)))

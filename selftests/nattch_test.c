@@ -412,7 +412,7 @@ TEST_F(nat, rmid_racing_shmat_never_orphans_the_mapping)
 		unsigned long attached, orphaned;
 	} *r;
 	time_t end = time(NULL) + 2;
-	unsigned long rounds = 0;
+	unsigned long rounds = 0, rmid_failed = 0;
 	pid_t pid;
 	int status;
 
@@ -442,7 +442,7 @@ TEST_F(nat, rmid_racing_shmat_never_orphans_the_mapping)
 		if (id < 0)
 			break;
 		__atomic_store_n(&r->id, id, __ATOMIC_RELAXED);
-		b->ctl(id, IPC_RMID, NULL);
+		rmid_failed += b->ctl(id, IPC_RMID, NULL) != 0;
 		rounds++;
 	}
 	__atomic_store_n(&r->stop, 1, __ATOMIC_RELAXED);
@@ -451,6 +451,7 @@ TEST_F(nat, rmid_racing_shmat_never_orphans_the_mapping)
 	TH_LOG("%s: %lu segments removed, %lu attaches won the race", b->name, rounds,
 	       r->attached);
 	EXPECT_LT(0, rounds);
+	EXPECT_EQ(0, rmid_failed);
 	EXPECT_EQ(0, r->orphaned);
 	munmap(r, sizeof(*r));
 }
