@@ -219,7 +219,7 @@ int svshm_mmap(struct file *filp, struct vm_area_struct *vma)
 	vma->vm_pgoff = 0;
 	vma_set_file(vma, file);
 	fput(file);
-	ret = seg->shm_file->f_op->mmap(file, vma);
+	ret = svshm_vfs_mmap(seg->shm_file, vma);
 	if (ret)
 		return ret;
 	if (!write)

@@ -1,16 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * svshm: the few shims between the kernels we build for (6.1 and 6.12).
+ * svshm: the shims between the kernels svshm builds for, from 6.1 to the
+ * newest. Nothing else in the module knows which kernel it is built for.
  *
- * Each SVSHM_HAVE_* is found by Kbuild in the headers of the kernel built
- * for, so that no code here compares version numbers.
+ * Each SVSHM_HAVE_* comes from Kbuild, which compiles module/probes/NAME.c
+ * against the target tree (see Kbuild): the code branches on what the
+ * kernel has, never on version numbers, which distributions' backports
+ * make lie.
  */
 #ifndef _SVSHM_COMPAT_H
 #define _SVSHM_COMPAT_H
 
+#include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/shmem_fs.h>
+#ifdef SVSHM_HAVE_FOLIO_BATCH_H
+#include <linux/folio_batch.h>
+#else
+#include <linux/pagevec.h>
+#endif
 
-/* vm_flags became read-only behind helpers in 6.3. */
+/* vm_flags are read-only behind helpers since 6.3. */
 static inline void svshm_vm_flags_clear(struct vm_area_struct *vma,
 					vm_flags_t flags)
 {
@@ -18,6 +28,35 @@ static inline void svshm_vm_flags_clear(struct vm_area_struct *vma,
 	vm_flags_clear(vma, flags);
 #else
 	vma->vm_flags &= ~flags;
+#endif
+}
+
+/*
+ * Let @file's filesystem set up @vma, as native's shm_mmap() does with the
+ * shmem file. shmem has only ->mmap_prepare on newer kernels: vfs_mmap()
+ * serves either hook; before it, call_mmap() served the only one.
+ */
+static inline int svshm_vfs_mmap(struct file *file, struct vm_area_struct *vma)
+{
+#ifdef SVSHM_HAVE_VFS_MMAP
+	return vfs_mmap(file, vma);
+#else
+	return call_mmap(file, vma);
+#endif
+}
+
+/* A shmem file for a segment; @noreserve: SHM_NORESERVE, no accounting. */
+static inline struct file *svshm_shmem_file_setup(const char *name,
+						  loff_t size, bool noreserve)
+{
+#ifdef SVSHM_HAVE_SHMEM_SETUP_VMA_FLAGS
+	vma_flags_t flags = EMPTY_VMA_FLAGS;
+
+	if (noreserve)
+		vma_flags_set(&flags, VMA_NORESERVE_BIT);
+	return shmem_file_setup(name, size, flags);
+#else
+	return shmem_file_setup(name, size, noreserve ? VM_NORESERVE : 0);
 #endif
 }
 

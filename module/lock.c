@@ -14,11 +14,11 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/pagemap.h>
-#include <linux/pagevec.h>
 #include <linux/sched/signal.h>
 #include <linux/swap.h>
 #include <linux/xarray.h>
 
+#include "compat.h"
 #include "svshm.h"
 
 /* Pages locked per real uid (value entries); under the table's rwsem. */

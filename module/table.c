@@ -20,10 +20,10 @@
 #include <linux/rhashtable.h>
 #include <linux/rwsem.h>
 #include <linux/sched.h>
-#include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
 
+#include "compat.h"
 #include "svshm.h"
 
 /* Native's defaults (ipc/shm.c, include/uapi/linux/shm.h). */
@@ -355,8 +355,8 @@ static int svshm_seg_create(key_t key, size_t size, int flags)
 		return -ENOMEM;
 
 	snprintf(name, sizeof(name), "SYSV%08x", key);
-	seg->shm_file = shmem_file_setup(name, size,
-					 flags & SHM_NORESERVE ? VM_NORESERVE : 0);
+	seg->shm_file = svshm_shmem_file_setup(name, size,
+						flags & SHM_NORESERVE);
 	if (IS_ERR(seg->shm_file)) {
 		ret = PTR_ERR(seg->shm_file);
 		goto out_free;
