@@ -6,7 +6,7 @@
 #   make demo            the demo in a QEMU guest
 #   make bench           native and svshm side by side, in each kernel's guest
 #   make stress          the long torture, fuzz and fault-injection run (debug kernel)
-#   make debug-kernel    build (or find cached) the debug kernel; prints its tree
+#   make kernels         build (or find cached) the kernels the matrix builds itself
 #   make install         module (modules_install, depmod), libraries, header, tools
 #   make clean           back to what git has
 # KDIR defaults to the running kernel's build tree, else the newest
@@ -30,7 +30,7 @@ KSFT = $(shell scripts/kernel-source.sh)/tools/testing/selftests
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all module lib selftests tools check demo bench stress debug-kernel clean deps \
+.PHONY: all module lib selftests tools check demo bench stress kernels clean deps \
 	install
 
 all: module lib selftests tools
@@ -80,8 +80,8 @@ bench:
 stress:
 	scripts/stress.sh
 
-debug-kernel:
-	scripts/debug-kernel.sh
+kernels:
+	for v in newest no-sysvipc debug; do scripts/build-kernel.sh $$v || exit 1; done
 
 clean:
 	-[ ! -d "$(KDIR)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean

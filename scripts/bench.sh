@@ -1,16 +1,20 @@
 #!/bin/sh
-# make bench: native SysV shm and svshm side by side in one guest per target
-# kernel (not the debug kernel: its sanitizers would be what is measured).
-# Prints a Markdown table per kernel, as the README carries.
+# make bench: native SysV shm and svshm side by side in one guest per kernel
+# that has both (not no-sysvipc, which has no native; not the debug kernel,
+# whose sanitizers would be what is measured). Prints a Markdown table per
+# kernel, as the README carries.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+. scripts/target.sh
 scripts/install-deps.sh
 make -s lib selftests
-for k in $(scripts/kernels.sh | grep -v '^debug$'); do
-	ko=$(scripts/build-module.sh "$k")
-	echo "### $k, $(date -u +%Y-%m-%d), QEMU TCG, 2 vCPUs"
-	scripts/qemu-run.sh -k "$k" -n "bench-$k" -- \
+for k in $(scripts/kernels.sh | grep -vx -e debug -e no-sysvipc); do
+	target "$k"
+	ko=$(scripts/build-module.sh "$k" "$kdir")
+	echo "### $release, $(date -u +%Y-%m-%d), QEMU TCG, 2 vCPUs"
+	# shellcheck disable=SC2086
+	scripts/qemu-run.sh $boot -n "bench-$k" -- \
 		"insmod $ko && build/selftests/bench -s ${SVSHM_BENCH_SECONDS:-1}; rmmod svshm" |
 		grep '^|'
 done

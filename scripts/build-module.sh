@@ -20,6 +20,13 @@ if ! make -C "$kdir" M="$dir" W=1 C=2 CHECK="$sparse" modules >"$log" 2>&1; then
 	cat "$log" >&2
 	exit 1
 fi
+# A kernel that finds the checker unusable says so and builds on without it
+# (7.x: "C=2 specified, but ... is not up to date"): sparse must have run.
+if ! grep -q '^  CHECK ' "$log"; then
+	cat "$log" >&2
+	echo "build-module: sparse ($sparse) did not run" >&2
+	exit 1
+fi
 # Anything the compiler or sparse says is a finding.
 if grep -E '(warning|error):|^[^ ]+:[0-9]+:[0-9]+: ' "$log" >&2; then
 	exit 1

@@ -1,8 +1,10 @@
 #!/bin/sh
-# Print the target kernels, one a line: the newest installed Debian 6.1 and
-# 6.12 amd64 kernels that have both an image and headers, then "debug", the
-# sanitizer kernel scripts/debug-kernel.sh builds.
-# SVSHM_KERNELS="ver ..." overrides the list (one kernel by hand, say).
+# Print the kernels of the test matrix, one a line:
+#   the newest installed Debian 6.1 and 6.12 amd64 kernels that have both an
+#   image and headers (by version: scripts/install-deps.sh installs them);
+#   newest, no-sysvipc, debug: the kernels scripts/build-kernel.sh builds
+#   from the newest Debian kernel source (README, "Kernels").
+# SVSHM_KERNELS="name ..." overrides the list (one kernel by hand, say).
 set -eu
 if [ -n "${SVSHM_KERNELS:-}" ]; then
 	for k in $SVSHM_KERNELS; do echo "$k"; done
@@ -22,4 +24,6 @@ for pattern in '6.1.0-*-amd64' '6.12.*+deb12-amd64'; do
 	fi
 	echo "$v"
 done
+echo newest
+echo no-sysvipc
 echo debug

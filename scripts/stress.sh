@@ -7,12 +7,13 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+. scripts/target.sh
 scripts/install-deps.sh
 make -s lib selftests
-kdir=$(scripts/debug-kernel.sh)
+target debug
 ko=$(scripts/build-module.sh debug "$kdir")
-SVSHM_TIMEOUT=${SVSHM_TIMEOUT:-10800} exec scripts/qemu-run.sh \
-	-b "$kdir/arch/x86/boot/bzImage" -a acpi=noirq -n stress -- \
+# shellcheck disable=SC2086
+SVSHM_TIMEOUT=${SVSHM_TIMEOUT:-10800} exec scripts/qemu-run.sh $boot -n stress -- \
 	"insmod $ko && build/selftests/torture -p 8 -t ${SVSHM_STRESS_SECONDS:-120} &&
 	 build/selftests/fuzz -c ${SVSHM_FUZZ_CALLS:-1000000} &&
 	 build/selftests/fuzz -c ${SVSHM_FUZZ_CALLS:-1000000} -u 65534 &&
