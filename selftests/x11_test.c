@@ -208,6 +208,18 @@ static int x11perf(struct __test_metadata *_metadata, FIXTURE_DATA(x11) *self, i
 	return !self->perf && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* x11perf's result line, for the log: "   N reps @ ... ShmPutImage 10x10 square". */
+static const char *result_line(char *out)
+{
+	char *r = strstr(out, RESULT);
+
+	if (!r)
+		return "no result\n";
+	while (r > out && r[-1] != '\n')
+		r--;
+	return r;
+}
+
 /* One run: Xvfb and x11perf both native or both preloaded. */
 static void shmput(struct __test_metadata *_metadata, FIXTURE_DATA(x11) *self, int preload)
 {
@@ -226,8 +238,7 @@ static void shmput(struct __test_metadata *_metadata, FIXTURE_DATA(x11) *self, i
 	EXPECT_EQ(2, w.nattch);
 	EXPECT_EQ(1, w.by_server) TH_LOG("Xvfb never attached x11perf's segment");
 	EXPECT_EQ(0, o.rows) TH_LOG("x11perf's segment in %s", other);
-	ksft_print_msg("%s: %s", preload ? "preloaded" : "native", strstr(out, "reps @") ?
-		       strstr(out, "reps @") : "no result\n");
+	ksft_print_msg("%s: %s", preload ? "preloaded" : "native", result_line(out));
 	stop(self->xvfb);
 	self->xvfb = 0;
 }
