@@ -11,7 +11,7 @@ linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64
 linux-source-6.12
 qemu-system-x86 busybox-static libkmod-dev kmod cpio xz-utils
-sparse gcc make perl bc flex bison libelf-dev libssl-dev
+sparse dpkg-dev gcc make perl bc flex bison libelf-dev libssl-dev
 util-linux procps
 perl perl-modules-5.36 python3 python3-sysv-ipc postgresql-15
 xvfb x11-apps
