@@ -93,7 +93,8 @@ static inline bool native_shm_present(void)
 
 /*
  * In a FIXTURE_SETUP or a TEST (kselftest_harness.h): skip when @b is
- * native and the kernel has none, saying why; an svshm run goes on.
+ * native and the kernel has none, saying why; an svshm run goes on. Use it
+ * before any EXPECT: a SKIP replaces the exit code of a failure before it.
  */
 #define SKIP_IF_NO_NATIVE(b) do {						\
 		if ((b) == &shm_native && !native_shm_present())		\
