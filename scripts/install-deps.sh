@@ -14,6 +14,7 @@ qemu-system-x86 busybox-static libkmod-dev kmod cpio xz-utils
 sparse dpkg-dev gcc make perl bc flex bison libelf-dev libssl-dev
 util-linux procps
 perl perl-modules-5.36 python3 python3-sysv-ipc postgresql-15
+xvfb x11-apps
 "
 
 missing=""

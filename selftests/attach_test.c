@@ -137,6 +137,7 @@ SHM_BACKEND_VARIANTS(att);
 
 FIXTURE_SETUP(att)
 {
+	SKIP_IF_NO_NATIVE(variant->b);
 	self->n = 0;
 	self->id = variant->b->get(IPC_PRIVATE, SEG_SIZE, IPC_CREAT | 0600);
 	ASSERT_LE(0, self->id) TH_LOG("%s shmget: %s", variant->b->name, strerror(errno));
@@ -567,10 +568,12 @@ TEST_F(att, shmdt_leaves_the_next_attachment_alone)
 /* Each backend's shmdt knows only its own attachments. */
 TEST(shmdt_of_the_other_backend_is_einval)
 {
-	int nid = shm_native.get(IPC_PRIVATE, PG, IPC_CREAT | 0600);
-	int sid = shm_svshm.get(IPC_PRIVATE, PG, IPC_CREAT | 0600);
+	int nid, sid;
 	char *n, *s;
 
+	SKIP_IF_NO_NATIVE(&shm_native);
+	nid = shm_native.get(IPC_PRIVATE, PG, IPC_CREAT | 0600);
+	sid = shm_svshm.get(IPC_PRIVATE, PG, IPC_CREAT | 0600);
 	ASSERT_LE(0, nid);
 	ASSERT_LE(0, sid);
 	n = shm_native.at(nid, NULL, 0);

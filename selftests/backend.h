@@ -12,6 +12,8 @@
 #ifndef SVSHM_SELFTEST_BACKEND_H
 #define SVSHM_SELFTEST_BACKEND_H
 
+#include <errno.h>
+#include <stdbool.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
@@ -36,5 +38,67 @@ static const struct shm_backend shm_svshm = {
 #define SHM_BACKEND_VARIANTS(fixture)				\
 	FIXTURE_VARIANT_ADD(fixture, native) { .b = &shm_native };	\
 	FIXTURE_VARIANT_ADD(fixture, svshm) { .b = &shm_svshm }
+
+/* Segments in use on @b (SHM_INFO), or -1 with errno set. */
+static inline int used_ids(const struct shm_backend *b)
+{
+	struct shm_info info;
+
+	if (b->ctl(0, SHM_INFO, (struct shmid_ds *)&info) < 0)
+		return -1;
+	return info.used_ids;
+}
+
+/* The id of the segment of @key on @b, or -1. */
+static inline int key_id(const struct shm_backend *b, key_t key)
+{
+	return b->get(key, 0, 0);
+}
+
+/* Remove what a program may have left under keys @key .. @key + @n - 1. */
+static inline void zap_keys(key_t key, int n)
+{
+	const struct shm_backend *bs[] = { &shm_native, &shm_svshm };
+	int id;
+
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < 2; j++)
+			while ((id = key_id(bs[j], key + i)) >= 0 && !bs[j]->ctl(id, IPC_RMID, NULL))
+				;
+}
+
+/*
+ * Kernels built with CONFIG_SYSVIPC=n (minimal, embedded, hardened,
+ * Android) answer every native shm* system call with ENOSYS: there is no
+ * native to run on or compare with, and svshm is the only System V shared
+ * memory there is. The probe cannot create anything: size 0 is below
+ * SHMMIN, so a kernel with SysV IPC answers EINVAL. Asked once per process.
+ */
+#define NATIVE_ABSENT "native SysV IPC: not in this kernel (CONFIG_SYSVIPC=n)"
+
+static inline bool native_shm_present(void)
+{
+	static int present = -1;
+	int saved = errno, id;
+
+	if (present < 0) {
+		id = shmget(IPC_PRIVATE, 0, IPC_CREAT | 0600);
+		present = !(id < 0 && errno == ENOSYS);
+		if (id >= 0)
+			shmctl(id, IPC_RMID, NULL);
+		errno = saved;
+	}
+	return present;
+}
+
+/*
+ * In a FIXTURE_SETUP or a TEST (kselftest_harness.h): skip when @b is
+ * native and the kernel has none, saying why; an svshm run goes on. Use it
+ * before any EXPECT: a SKIP replaces the exit code of a failure before it.
+ */
+#define SKIP_IF_NO_NATIVE(b) do {						\
+		if ((b) == &shm_native && !native_shm_present())		\
+			SKIP(return, NATIVE_ABSENT);				\
+	} while (0)
 
 #endif /* SVSHM_SELFTEST_BACKEND_H */

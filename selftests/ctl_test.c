@@ -53,6 +53,7 @@ SHM_BACKEND_VARIANTS(ctl);
 
 FIXTURE_SETUP(ctl)
 {
+	SKIP_IF_NO_NATIVE(variant->b);
 	/* pid_max is at most 2^22: the key stays positive and never 0. */
 	self->key = (getpid() << 8) | 1;
 	self->n = 0;

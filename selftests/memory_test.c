@@ -127,6 +127,7 @@ SHM_BACKEND_VARIANTS(mem);
 
 FIXTURE_SETUP(mem)
 {
+	SKIP_IF_NO_NATIVE(variant->b);
 	self->id = -1;
 }
 

@@ -43,6 +43,7 @@ SHM_BACKEND_VARIANTS(perm);
 
 FIXTURE_SETUP(perm)
 {
+	SKIP_IF_NO_NATIVE(variant->b);
 	/* pid_max is at most 2^22: the key stays positive and never 0. */
 	self->key = getpid() << 8;
 	self->nkeys = MAX_KEYS;

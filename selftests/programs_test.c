@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Real, unmodified programs on svshm: each program runs twice in the same
- * guest, natively and under LD_PRELOAD=libsvshm-preload.so, and must give
- * the same observable result both times. Each run leaves proof of where its
+ * guest, natively and under LD_PRELOAD=libsvshm-preload.so (one variant
+ * each), and must give the same observable result both times: the one
+ * written here. On a kernel without SysV IPC the native variants skip and
+ * the preloaded ones must still give it. Each run leaves proof of where its
  * segments went: a keyed segment that shows on the backend the run used and
  * not on the other (Perl, Python), or the server's segment and the table's
  * counters (PostgreSQL). The programs are Perl's shm* builtins and
@@ -10,30 +12,21 @@
  * dynamic shared memory in System V segments.
  */
 #include <errno.h>
-#include <ftw.h>
 #include <glob.h>
-#include <grp.h>
-#include <libgen.h>
 #include <limits.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "backend.h"
 #include "kselftest_harness.h"
+#include "preload.h"
+#include "pg.h"
 
 #define PERL		"/usr/bin/perl"
 #define PYTHON		"/usr/bin/python3"
-#define PG_BIN		"/usr/lib/postgresql/15/bin"
-#define NOBODY		65534
-#define OUT_MAX		16384
 
 /*
  * One way of running a program: natively, its segments must show on
@@ -49,100 +42,6 @@ static const struct side sides[] = {
 	{ "native", 0, &shm_native, &shm_svshm },
 	{ "preload", 1, &shm_svshm, &shm_native },
 };
-
-/* The preload library, found from this binary: build/selftests/ -> lib/. */
-static const char *preload_lib(void)
-{
-	static char lib[PATH_MAX];
-	char exe[PATH_MAX];
-	ssize_t n;
-
-	if (lib[0])
-		return lib;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	exe[n > 0 ? n : 0] = 0;
-	snprintf(lib, sizeof(lib), "%s/../../lib/libsvshm-preload.so", dirname(exe));
-	return lib;
-}
-
-/*
- * Run @argv with or without the preload library, as nobody when @drop and
- * we are root (PostgreSQL refuses root), stdout and stderr into @out.
- * Returns the exit status, or -1 if the program did not exit normally.
- */
-static int run(char *const argv[], int preload, int drop, char *out, size_t len)
-{
-	size_t used = 0;
-	int fds[2], status;
-	ssize_t n;
-	pid_t pid;
-
-	if (pipe(fds))
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		close(fds[0]);
-		dup2(fds[1], 1);
-		dup2(fds[1], 2);
-		close(fds[1]);
-		if (preload)
-			setenv("LD_PRELOAD", preload_lib(), 1);
-		else
-			unsetenv("LD_PRELOAD");
-		setenv("HOME", "/tmp", 1);
-		setenv("LC_ALL", "C", 1);
-		if (drop && geteuid() == 0 &&
-		    (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-		     setresuid(NOBODY, NOBODY, NOBODY)))
-			_exit(126);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	while ((n = read(fds[0], out + used, len - 1 - used)) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0)
-			used += n;
-	/* Drain what did not fit, so that the program never blocks on us. */
-	while (read(fds[0], &status, sizeof(status)) > 0)
-		;
-	out[used] = 0;
-	close(fds[0]);
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* Whether a segment of @key exists on @b: its id, or -1. */
-static int key_id(const struct shm_backend *b, key_t key)
-{
-	return b->get(key, 0, 0);
-}
-
-/* Remove what a run may have left under keys @key .. @key + @n - 1. */
-static void zap_keys(key_t key, int n)
-{
-	for (int i = 0; i < n; i++) {
-		int id;
-
-		while ((id = key_id(&shm_native, key + i)) >= 0 &&
-		       !shm_native.ctl(id, IPC_RMID, NULL))
-			;
-		while ((id = key_id(&shm_svshm, key + i)) >= 0 &&
-		       !shm_svshm.ctl(id, IPC_RMID, NULL))
-			;
-	}
-}
-
-static int used_ids(const struct shm_backend *b)
-{
-	struct shm_info info;
-
-	if (b->ctl(0, SHM_INFO, (struct shmid_ds *)&info) < 0)
-		return -1;
-	return info.used_ids;
-}
 
 /*
  * The proof of where a run went: the marker segment it left under @key
@@ -176,8 +75,16 @@ FIXTURE(prog) {
 	key_t key;
 };
 
+FIXTURE_VARIANT(prog) {
+	const struct side *s;
+};
+
+FIXTURE_VARIANT_ADD(prog, native) { .s = &sides[0] };
+FIXTURE_VARIANT_ADD(prog, preload) { .s = &sides[1] };
+
 FIXTURE_SETUP(prog)
 {
+	SKIP_IF_NO_NATIVE(variant->s->where);
 	ASSERT_EQ(0, access(preload_lib(), R_OK)) TH_LOG("%s: %s", preload_lib(), strerror(errno));
 	self->key = 0;
 }
@@ -246,23 +153,19 @@ static const char perl_expected[] =
 
 TEST_F_TIMEOUT(prog, perl, 120)
 {
-	char out[2][OUT_MAX], arg[16];
+	const struct side *s = variant->s;
+	char out[OUT_MAX], arg[16];
+	char *argv[] = { PERL, "-e", (char *)perl_script, arg, NULL };
 
 	if (access(PERL, X_OK))
 		SKIP(return, PERL " is not installed");
 	self->key = test_key(1);
 	snprintf(arg, sizeof(arg), "%d", self->key);
-	for (int i = 0; i < 2; i++) {
-		char *argv[] = { PERL, "-e", (char *)perl_script, arg, NULL };
-		const struct side *s = &sides[i];
-
-		zap_keys(self->key, 4);
-		ASSERT_EQ(0, run(argv, s->preload, 0, out[i], OUT_MAX))
-			TH_LOG("%s run:\n%s", s->name, out[i]);
-		check_marker(_metadata, s, self->key + 2, "left by perl");
-	}
-	EXPECT_STREQ(perl_expected, out[0]);
-	EXPECT_STREQ(out[0], out[1]);
+	zap_keys(self->key, 4);
+	ASSERT_EQ(0, run_program(argv, s->preload, 0, out, OUT_MAX))
+		TH_LOG("%s run:\n%s", s->name, out);
+	check_marker(_metadata, s, self->key + 2, "left by perl");
+	EXPECT_STREQ(perl_expected, out);
 }
 
 /*
@@ -329,132 +232,65 @@ static int have_sysv_ipc(void)
 
 TEST_F_TIMEOUT(prog, python_sysv_ipc, 120)
 {
-	char out[2][OUT_MAX], arg[16];
+	const struct side *s = variant->s;
+	char out[OUT_MAX], arg[16];
+	char *argv[] = { PYTHON, "-c", (char *)python_script, arg, NULL };
 
 	if (!have_sysv_ipc())
 		SKIP(return, PYTHON " with sysv_ipc (python3-sysv-ipc) is not installed");
 	self->key = test_key(2);
 	snprintf(arg, sizeof(arg), "%d", self->key);
-	for (int i = 0; i < 2; i++) {
-		char *argv[] = { PYTHON, "-c", (char *)python_script, arg, NULL };
-		const struct side *s = &sides[i];
-
-		zap_keys(self->key, 4);
-		ASSERT_EQ(0, run(argv, s->preload, 0, out[i], OUT_MAX))
-			TH_LOG("%s run:\n%s", s->name, out[i]);
-		check_marker(_metadata, s, self->key + 1, "left by python");
-	}
-	EXPECT_STREQ(python_expected, out[0]);
-	EXPECT_STREQ(out[0], out[1]);
+	zap_keys(self->key, 4);
+	ASSERT_EQ(0, run_program(argv, s->preload, 0, out, OUT_MAX))
+		TH_LOG("%s run:\n%s", s->name, out);
+	check_marker(_metadata, s, self->key + 1, "left by python");
+	EXPECT_STREQ(python_expected, out);
 }
 
 /*
- * PostgreSQL 15, main and dynamic shared memory in System V segments, run
- * as nobody (it refuses root), data and socket under /tmp: initdb, start,
- * pgbench, a parallel query (its workers share a dynamic segment), stop,
- * start, a crash (the postmaster killed, its segment left behind, which the
- * next start inspects with IPC_STAT and removes), stop. What each step
- * showed goes into @sum, which must be the same on both sides.
+ * PostgreSQL 15 (pg.h), main and dynamic shared memory in System V
+ * segments: initdb, start, pgbench, a parallel query (its workers share a
+ * dynamic segment), stop, start, a crash (the postmaster killed, its
+ * segment left behind, which the next start inspects with IPC_STAT and
+ * removes), stop. What each step showed goes into @sum, which must read
+ * pg_expected on either side.
  */
-#define PG_STEP_MAX	24
+static const char pg_expected[] =
+	"pgbench: 100 transactions\n"
+	"parallel: 2 workers\n"
+	"after restart: 0 100000\n"
+	"crashed: segment left with nattch 0\n"
+	"after crash restart: 0 100000\n"
+	"crash recovery: 1\n"
+	"log errors: 0\n";
 
 FIXTURE(pg) {
-	char dir[64], data[96], log[96], sum[2048], times[512];
-	time_t t;
-	const struct side *s;
-	int running;
+	struct pg_server srv;
+	char sum[2048];
 };
+
+FIXTURE_VARIANT(pg) {
+	const struct side *s;
+};
+
+FIXTURE_VARIANT_ADD(pg, native) { .s = &sides[0] };
+FIXTURE_VARIANT_ADD(pg, preload) { .s = &sides[1] };
 
 FIXTURE_SETUP(pg)
 {
+	SKIP_IF_NO_NATIVE(variant->s->where);
 	ASSERT_EQ(0, access(preload_lib(), R_OK)) TH_LOG("%s: %s", preload_lib(), strerror(errno));
-	self->dir[0] = 0;
-	self->running = 0;
+	self->srv.dir[0] = 0;
+	self->srv.running = 0;
+	self->sum[0] = 0;
 	/* The killed postmaster must come back to us to be reaped, not to init. */
 	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
 }
 
-/* How long each step took, to keep the whole within bounds in the guest. */
-static void pg_time(FIXTURE_DATA(pg) *self, const char *step)
+/* In the parent, as for prog: a failed ASSERT must still stop the server. */
+FIXTURE_TEARDOWN_PARENT(pg)
 {
-	size_t used = strlen(self->times);
-	time_t now = time(NULL);
-
-	snprintf(self->times + used, sizeof(self->times) - used, " %s %ld",
-		 step, (long)(now - self->t));
-	self->t = now;
-}
-
-/* Run PG_BIN/@prog with the NULL-terminated arguments, as nobody. */
-static int pg(FIXTURE_DATA(pg) *self, char *out, const char *prog, ...)
-{
-	char path[PATH_MAX], *argv[PG_STEP_MAX];
-	va_list ap;
-	int n = 1;
-
-	snprintf(path, sizeof(path), PG_BIN "/%s", prog);
-	argv[0] = path;
-	va_start(ap, prog);
-	while (n < PG_STEP_MAX - 1 && (argv[n] = va_arg(ap, char *)))
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-	n = run(argv, self->s->preload, 1, out, OUT_MAX);
-	pg_time(self, prog);
-	return n;
-}
-
-static int pg_ctl(FIXTURE_DATA(pg) *self, char *out, const char *action)
-{
-	int rc;
-
-	if (!strcmp(action, "start"))
-		rc = pg(self, out, "pg_ctl", "-D", self->data, "-l", self->log, "-w",
-			"-t", "300", "start", NULL);
-	else
-		rc = pg(self, out, "pg_ctl", "-D", self->data, "-w", "-t", "300",
-			"-m", action, "stop", NULL);
-	self->running = !strcmp(action, "start") ? !rc : rc != 0;
-	return rc;
-}
-
-static int psql(FIXTURE_DATA(pg) *self, char *out, const char *sql)
-{
-	return pg(self, out, "psql", "-X", "-q", "-A", "-t", "-h", self->dir, "-d", "postgres",
-		  "-v", "ON_ERROR_STOP=1", "-c", sql, NULL);
-}
-
-/* Reap the postmasters that came back to us (PR_SET_CHILD_SUBREAPER). */
-static void reap(void)
-{
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;
-}
-
-/* postmaster.pid: line 1 is the pid, line 7 the segment's key and id. */
-static int pg_pidfile(FIXTURE_DATA(pg) *self, pid_t *pid, key_t *key, int *id)
-{
-	char path[PATH_MAX], line[256];
-	unsigned long k, i;
-	int n = 0, found = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/postmaster.pid", self->data);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		n++;
-		if (n == 1)
-			*pid = atoi(line);
-		if (n == 7 && sscanf(line, "%lu %lu", &k, &i) == 2) {
-			*key = k;
-			*id = i;
-			found = 1;
-		}
-	}
-	fclose(f);
-	return found ? 0 : -1;
+	pg_cleanup(&self->srv);
 }
 
 static void sum(FIXTURE_DATA(pg) *self, const char *fmt, ...)
@@ -472,15 +308,15 @@ static void sum(FIXTURE_DATA(pg) *self, const char *fmt, ...)
  * finds its id there and nothing on the other; it is attached. Returns
  * the id.
  */
-static int pg_check_segment(struct __test_metadata *_metadata, FIXTURE_DATA(pg) *self)
+static int pg_check_segment(struct __test_metadata *_metadata, struct pg_server *srv,
+			    const struct side *s)
 {
-	const struct side *s = self->s;
 	struct shmid_ds ds;
 	key_t key = 0;
 	int id = -1;
 	pid_t pid;
 
-	ASSERT_EQ(0, pg_pidfile(self, &pid, &key, &id));
+	ASSERT_EQ(0, pg_pidfile(srv, &pid, &key, &id));
 	EXPECT_EQ(id, key_id(s->where, key)) TH_LOG("%s: key %#x id %d not on %s",
 						     s->name, key, id, s->where->name);
 	EXPECT_GT(0, key_id(s->other, key)) TH_LOG("%s: key %#x on %s", s->name, key,
@@ -493,15 +329,15 @@ static int pg_check_segment(struct __test_metadata *_metadata, FIXTURE_DATA(pg) 
 }
 
 /* Kill -9 the postmaster, reap it, wait for its children to detach. */
-static void pg_crash(struct __test_metadata *_metadata, FIXTURE_DATA(pg) *self)
+static void pg_crash(struct __test_metadata *_metadata, FIXTURE_DATA(pg) *self,
+		     const struct side *s)
 {
-	const struct side *s = self->s;
 	struct shmid_ds ds;
 	key_t key;
 	pid_t pid;
 	int id, i;
 
-	ASSERT_EQ(0, pg_pidfile(self, &pid, &key, &id));
+	ASSERT_EQ(0, pg_pidfile(&self->srv, &pid, &key, &id));
 	ASSERT_EQ(0, kill(pid, SIGKILL));
 	/* A zombie postmaster would pass PostgreSQL's kill(pid, 0) check. */
 	for (i = 0; i < 600 && !kill(pid, 0); i++) {
@@ -517,180 +353,72 @@ static void pg_crash(struct __test_metadata *_metadata, FIXTURE_DATA(pg) *self)
 		usleep(100000);
 	}
 	EXPECT_EQ(0, ds.shm_nattch);
-	self->running = 0;
+	self->srv.running = 0;
 	sum(self, "crashed: segment left with nattch %lu\n", (unsigned long)ds.shm_nattch);
 }
 
-static int pg_log_has(FIXTURE_DATA(pg) *self, const char *needle)
+TEST_F_TIMEOUT(pg, postgresql, 600)
 {
-	char line[1024];
-	int found = 0;
-	FILE *f = fopen(self->log, "r");
-
-	if (!f)
-		return -1;
-	while (!found && fgets(line, sizeof(line), f))
-		found = !!strstr(line, needle);
-	fclose(f);
-	return found;
-}
-
-/* The server log's errors, save the ones a fast stop causes. */
-static int pg_log_errors(struct __test_metadata *_metadata, FIXTURE_DATA(pg) *self)
-{
-	char line[1024];
-	int errors = 0;
-	FILE *f = fopen(self->log, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strstr(line, "ERROR:") && !strstr(line, "FATAL:") && !strstr(line, "PANIC:"))
-			continue;
-		if (strstr(line, "due to administrator command"))
-			continue;
-		TH_LOG("%s server log: %s", self->s->name, line);
-		errors++;
-	}
-	fclose(f);
-	return errors;
-}
-
-static void pg_side(struct __test_metadata *_metadata, FIXTURE_DATA(pg) *self)
-{
-	const struct side *s = self->s;
+	const struct side *s = variant->s;
+	struct pg_server *srv = &self->srv;
 	int where0 = used_ids(s->where), other0 = used_ids(s->other);
 	char out[OUT_MAX];
 	struct shmid_ds ds;
 	time_t t0 = time(NULL);
 	int id, n, rc;
-	FILE *f;
 
-	self->sum[0] = 0;
-	self->times[0] = 0;
-	self->t = t0;
-	strcpy(self->dir, "/tmp/svshm-pg.XXXXXX");
-	ASSERT_NE(NULL, mkdtemp(self->dir));
-	ASSERT_EQ(0, chown(self->dir, NOBODY, NOBODY));
-	snprintf(self->data, sizeof(self->data), "%s/data", self->dir);
-	snprintf(self->log, sizeof(self->log), "%s/server.log", self->dir);
-
-	rc = pg(self, out, "initdb", "-D", self->data, "-A", "trust", "--no-locale",
-		"-E", "UTF8", "-N", "--no-instructions", NULL);
+	if (!pg_installed())
+		SKIP(return, "PostgreSQL 15 is not installed in " PG_BIN);
+	/* The root run already runs the server as nobody: once is enough. */
+	if (geteuid() != 0)
+		SKIP(return, "run as root, which serves PostgreSQL as uid 65534");
+	ASSERT_EQ(0, pg_prepare(srv, s->preload));
+	rc = pg_initdb(srv, out);
 	ASSERT_EQ(0, rc) TH_LOG("%s initdb:\n%s", s->name, out);
-	snprintf(out, sizeof(out), "%s/postgresql.conf", self->data);
-	f = fopen(out, "a");
-	ASSERT_NE(NULL, f);
-	/* fsync off: the guest is slow enough, and no crash here loses the OS. */
-	fprintf(f, "shared_memory_type = sysv\ndynamic_shared_memory_type = sysv\n"
-		"listen_addresses = ''\nunix_socket_directories = '%s'\nfsync = off\n",
-		self->dir);
-	fclose(f);
 
-	ASSERT_EQ(0, pg_ctl(self, out, "start")) TH_LOG("%s start:\n%s", s->name, out);
-	pg_check_segment(_metadata, self);
+	ASSERT_EQ(0, pg_ctl(srv, out, "start")) TH_LOG("%s start:\n%s", s->name, out);
+	pg_check_segment(_metadata, srv, s);
 	/* The main segment and the dynamic shared memory control segment. */
 	EXPECT_LE(where0 + 2, used_ids(s->where));
 	EXPECT_EQ(other0, used_ids(s->other));
 
-	rc = pg(self, out, "pgbench", "-h", self->dir, "-i", "-s", "1", "-q", "postgres", NULL);
-	ASSERT_EQ(0, rc) TH_LOG("%s pgbench -i:\n%s", s->name, out);
-	/* A fixed count rather than -T: the guest's time goes to initdb. */
-	rc = pg(self, out, "pgbench", "-h", self->dir, "-n", "-t", "50", "-c", "2", "postgres",
-		NULL);
-	ASSERT_EQ(0, rc) TH_LOG("%s pgbench:\n%s", s->name, out);
-	EXPECT_NE(NULL, strstr(out, "number of failed transactions: 0 ")) TH_LOG("%s", out);
-	ASSERT_NE(NULL, strstr(out, "actually processed: "));
-	n = atoi(strstr(out, "actually processed: ") + 20);
-	EXPECT_LT(0, n);
+	ASSERT_EQ(0, pg_bench_init(srv, out)) TH_LOG("%s pgbench -i:\n%s", s->name, out);
+	n = pg_bench_run(srv, out);
+	ASSERT_LT(0, n) TH_LOG("%s pgbench:\n%s", s->name, out);
 	sum(self, "pgbench: %d transactions\n", n);
 
 	/* Parallel workers: they share a dynamic segment (shmget by key). */
-	rc = psql(self, out, "SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0;"
+	rc = psql(srv, out, "SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0;"
 		  "SET min_parallel_table_scan_size = 0; SET max_parallel_workers_per_gather = 2;"
 		  "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)"
 		  " SELECT count(*) FROM pgbench_accounts");
 	EXPECT_EQ(0, rc) TH_LOG("%s", out);
 	sum(self, "parallel: %s\n", strstr(out, "Workers Launched: 2") ? "2 workers" : out);
-	ASSERT_EQ(0, pg_ctl(self, out, "fast")) TH_LOG("%s stop:\n%s", s->name, out);
-	reap();
+	ASSERT_EQ(0, pg_ctl(srv, out, "fast")) TH_LOG("%s stop:\n%s", s->name, out);
+	pg_reap();
 	EXPECT_EQ(where0, used_ids(s->where));
 
-	ASSERT_EQ(0, pg_ctl(self, out, "start")) TH_LOG("%s restart:\n%s", s->name, out);
-	id = pg_check_segment(_metadata, self);
-	rc = psql(self, out, "SELECT count(*) FROM pgbench_accounts");
+	ASSERT_EQ(0, pg_ctl(srv, out, "start")) TH_LOG("%s restart:\n%s", s->name, out);
+	id = pg_check_segment(_metadata, srv, s);
+	rc = psql(srv, out, "SELECT count(*) FROM pgbench_accounts");
 	sum(self, "after restart: %d %s", rc, out);
-	pg_crash(_metadata, self);
+	pg_crash(_metadata, self, s);
 
-	ASSERT_EQ(0, pg_ctl(self, out, "start")) TH_LOG("%s start after crash:\n%s", s->name, out);
+	ASSERT_EQ(0, pg_ctl(srv, out, "start")) TH_LOG("%s start after crash:\n%s", s->name, out);
 	/* PostgreSQL found its old segment unattached and removed it. */
 	EXPECT_EQ(-1, s->where->ctl(id, IPC_STAT, &ds));
-	pg_check_segment(_metadata, self);
-	rc = psql(self, out, "SELECT count(*) FROM pgbench_accounts");
+	pg_check_segment(_metadata, srv, s);
+	rc = psql(srv, out, "SELECT count(*) FROM pgbench_accounts");
 	sum(self, "after crash restart: %d %s", rc, out);
-	ASSERT_EQ(0, pg_ctl(self, out, "fast")) TH_LOG("%s stop:\n%s", s->name, out);
-	reap();
+	ASSERT_EQ(0, pg_ctl(srv, out, "fast")) TH_LOG("%s stop:\n%s", s->name, out);
+	pg_reap();
 	EXPECT_EQ(where0, used_ids(s->where));
 	EXPECT_EQ(other0, used_ids(s->other));
 
-	sum(self, "crash recovery: %d\n", pg_log_has(self, "not properly shut down"));
-	sum(self, "log errors: %d\n", pg_log_errors(_metadata, self));
-	ksft_print_msg("postgresql %s: %ld s:%s\n", s->name, (long)(time(NULL) - t0),
-		       self->times);
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-/* Stop what is left running, remove the directory, and any segment. */
-static void pg_cleanup(FIXTURE_DATA(pg) *self)
-{
-	char out[OUT_MAX];
-	key_t key = 0;
-	pid_t pid;
-	int id;
-
-	if (!self->dir[0])
-		return;
-	if (self->running)
-		pg_ctl(self, out, "immediate");
-	/* Only a server we started: a stale pid file's pid may be reused. */
-	if (!pg_pidfile(self, &pid, &key, &id) && self->running)
-		kill(pid, SIGKILL);
-	reap();
-	if (key)
-		zap_keys(key, 1);
-	nftw(self->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	self->dir[0] = 0;
-}
-
-/* In the parent, as for prog: a failed ASSERT must still stop the server. */
-FIXTURE_TEARDOWN_PARENT(pg)
-{
-	pg_cleanup(self);
-}
-
-TEST_F_TIMEOUT(pg, postgresql, 600)
-{
-	char sums[2][sizeof(self->sum)];
-
-	if (access(PG_BIN "/postgres", X_OK) || access(PG_BIN "/pgbench", X_OK))
-		SKIP(return, "PostgreSQL 15 is not installed in " PG_BIN);
-	/* The root run already runs the server as nobody: once is enough. */
-	if (geteuid() != 0)
-		SKIP(return, "run as root, which serves PostgreSQL as uid 65534");
-	for (int i = 0; i < 2; i++) {
-		self->s = &sides[i];
-		pg_side(_metadata, self);
-		memcpy(sums[i], self->sum, sizeof(sums[i]));
-		pg_cleanup(self);
-	}
-	EXPECT_STREQ(sums[0], sums[1]);
-	EXPECT_NE(NULL, strstr(sums[0], "after crash restart: 0 100000\ncrash recovery: 1\nlog errors: 0\n"))
-		TH_LOG("%s", sums[0]);
+	sum(self, "crash recovery: %d\n", file_has(srv->log, "not properly shut down"));
+	sum(self, "log errors: %d\n", pg_log_errors(_metadata, srv, s->name));
+	EXPECT_STREQ(pg_expected, self->sum);
+	ksft_print_msg("postgresql %s: %ld s:%s\n", s->name, (long)(time(NULL) - t0), srv->times);
 }
 
 TEST_HARNESS_MAIN

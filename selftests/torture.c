@@ -377,6 +377,10 @@ int main(int argc, char **argv)
 	}
 	if (procs < 1 || procs > MAX_PROCS || nkeys < 1)
 		return 2;
+	if (b == &shm_native && !native_shm_present()) {
+		fprintf(stderr, "torture -n: %s\n", NATIVE_ABSENT);
+		return 4;	/* KSFT_SKIP */
+	}
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	pids = calloc(procs, sizeof(*pids));
 	if (sh == MAP_FAILED || !pids || table_usage(&before) < 0) {
