@@ -7,11 +7,19 @@
 svshm_cache=${SVSHM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/svshm}
 mkdir -p "$svshm_cache/locks"
 
-# cache_lock NAME: hold the lock NAME until this shell exits (fd 9).
+# cache_lock NAME [FD]: hold the lock NAME until this shell exits or FD
+# (default 9) is reopened; a script that holds two locks at once gives
+# each its own FD.
 cache_lock() {
-	exec 9>"$svshm_cache/locks/$1"
-	if ! flock -n 9; then
+	eval "exec ${2:-9}>\"\$svshm_cache/locks/\$1\""
+	if ! flock -n "${2:-9}"; then
 		echo "${0##*/}: waiting for another run to finish $1" >&2
-		flock 9
+		flock "${2:-9}"
 	fi
+}
+
+# cache_unlock [FD]: let go of the lock on FD (default 9) before a long
+# command that must not hold it.
+cache_unlock() {
+	eval "exec ${1:-9}>&-"
 }

@@ -1,23 +1,26 @@
 #!/bin/sh
-# Print the directory of Debian's linux-source-6.12, unpacked once into a cache
-# outside the git tree (kselftest_harness.h, checkpatch.pl, the debug kernel).
+# Print the directory of Debian's linux-source-6.12, unpacked once into the
+# cache (kselftest_harness.h, checkpatch.pl).
 set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/cache.sh"
 
 tarball=$(ls /usr/src/linux-source-6.12*.tar.xz 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$tarball" ]; then
 	echo "kernel-source: linux-source-6.12 is not installed (scripts/install-deps.sh)" >&2
 	exit 1
 fi
-cache=${SVSHM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/svshm}
 name=$(basename "$tarball" .tar.xz)
-dir="$cache/$name"
+dir="$svshm_cache/$name"
 if [ ! -f "$dir/.unpacked" ]; then
-	mkdir -p "$cache"
-	rm -rf "$dir" "$dir.tmp"
-	mkdir -p "$dir.tmp"
-	echo "kernel-source: unpacking $tarball into $dir" >&2
-	tar -xJf "$tarball" -C "$dir.tmp" --strip-components=1
-	mv "$dir.tmp" "$dir"
-	touch "$dir/.unpacked"
+	cache_lock "$name"
+	if [ ! -f "$dir/.unpacked" ]; then
+		rm -rf "$dir" "$dir.tmp"
+		mkdir -p "$dir.tmp"
+		echo "kernel-source: unpacking $tarball into $dir" >&2
+		tar -xJf "$tarball" -C "$dir.tmp" --strip-components=1
+		mv "$dir.tmp" "$dir"
+		touch "$dir/.unpacked"
+	fi
 fi
 echo "$dir"

@@ -30,7 +30,7 @@ mirror() {
 
 # Refresh the private lists once (a later run reuses them).
 apt_lists() {
-	cache_lock apt
+	cache_lock apt 8
 	[ -f "$apt/.updated" ] && return 0
 	m=$(mirror)
 	if [ -z "$m" ]; then

@@ -33,8 +33,8 @@ if [ $# -eq 0 ] || { [ -z "$kver" ] && [ -z "$bzimage" ]; }; then
 	exit 2
 fi
 
-cache=${SVSHM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/svshm}
-mkdir -p "$cache/initramfs"
+. "$here/cache.sh"
+mkdir -p "$svshm_cache/initramfs"
 if [ -n "$kver" ]; then
 	kernel=/boot/vmlinuz-$kver
 	modset=$kver
@@ -46,8 +46,12 @@ fi
 
 # The initramfs depends on the kernel's modules and on our /init only.
 stamp=$(cat "$here/initramfs-init.sh" "$here/initramfs.sh" | md5sum | cut -c1-12)
-initrd=$cache/initramfs/$modset-$stamp.cpio.gz
-[ -f "$initrd" ] || "$here/initramfs.sh" "$modset" "$initrd"
+initrd=$svshm_cache/initramfs/$modset-$stamp.cpio.gz
+if [ ! -f "$initrd" ]; then
+	cache_lock "initramfs-$modset-$stamp"
+	[ -f "$initrd" ] || "$here/initramfs.sh" "$modset" "$initrd"
+	cache_unlock
+fi
 
 run=$top/build/run/${name:-${kver:-$(basename "$bzimage")}}
 rm -rf "$run"
