@@ -23,7 +23,8 @@ LDLIBS_T := -lpthread
 LIBS := lib/libsvshm.so lib/libsvshm-preload.so
 TESTS := $(patsubst %.c,build/%,$(wildcard selftests/*_test.c)) build/selftests/nodev \
 	 build/selftests/torture build/selftests/fuzz \
-	 build/selftests/faultinject build/selftests/bench
+	 build/selftests/faultinject build/selftests/bench \
+	 build/selftests/abi_peer_v1 build/selftests/abi_peer_v3
 TOOLS := build/tools/svshm-demo build/tools/svshm-ipcs build/tools/svshm-ipcrm
 KSFT = $(shell scripts/kernel-source.sh)/tools/testing/selftests
 
@@ -51,6 +52,11 @@ lib/libsvshm-preload.so: lib/svshm.c lib/preload.c lib/svshm.h uapi/linux/svshm.
 build/selftests/%: selftests/%.c $(wildcard selftests/*.h) lib/svshm.c lib/svshm.h uapi/linux/svshm.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -isystem $(KSFT) -Iselftests -o $@ $< lib/svshm.c $(LDLIBS_T)
+
+# The library built for another ABI version, for abi_test.
+build/selftests/abi_peer_v%: selftests/abi_peer.c lib/svshm.c lib/svshm.h uapi/linux/svshm.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DSVSHM_LIB_ABI=$* -o $@ selftests/abi_peer.c lib/svshm.c
 
 build/tools/%: tools/%.c lib/svshm.c lib/svshm.h uapi/linux/svshm.h
 	@mkdir -p $(dir $@)

@@ -2,19 +2,39 @@
 /*
  * libsvshm: shmget, shmat, shmdt and shmctl over the ioctls of /dev/svshm.
  *
- * Thread safety: the only shared state is the device descriptor, set once
- * with a compare-and-swap; a thread that loses the race closes its own.
- * Fork safety: the descriptor is inherited and the device keeps no state
- * per descriptor, so a child goes on using it; exec closes it (O_CLOEXEC).
+ * The one shared state is the device's descriptor, opened on first use
+ * (O_CLOEXEC), checked for the module's ABI version, and published with a
+ * compare-and-swap; a thread that loses the race closes its own.
+ *
+ * Programs close descriptors they never opened (a daemon's closefrom(3)
+ * or close_range(2)) and reuse the numbers (dup2(2) over them), so the
+ * library cannot trust its number for the life of the process. It records
+ * the file it opened (st_dev, st_ino, st_rdev). When an ioctl fails with
+ * EBADF (the number is closed) or ENOTTY (it names a file that does not
+ * know svshm's ioctl magic, which is free in the kernel's list for that
+ * reason), it looks at the number: if it is closed or names another file,
+ * it opens the device again and retries the call once. It never closes a
+ * number it no longer owns: that number belongs to the program now. The
+ * common path is the ioctl alone; the check costs only on those errors,
+ * which a healthy descriptor never returns (the library sends only ioctls
+ * the module knows), and they never reach the caller: shmget(2) and
+ * friends cannot return them; a call that cannot reach the module fails
+ * with ENOSYS, as without the module.
+ *
+ * Fork: the descriptor is inherited and the device keeps no state per
+ * descriptor, so a child goes on using it; no lock is ever held across a
+ * call, so a fork cannot leave one held. Exec closes it (O_CLOEXEC).
  * User buffers go to the kernel untouched, so a bad pointer gets EFAULT
  * from the kernel as with the native calls, never a crash here.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/svshm.h>
@@ -23,44 +43,175 @@
 
 #define SVSHM_DEVICE "/dev/svshm"
 
+/*
+ * The ABI this library speaks. A selftest builds the library with another
+ * value to play a library older or newer than the module.
+ */
+#ifndef SVSHM_LIB_ABI
+#define SVSHM_LIB_ABI SVSHM_ABI_VERSION
+#endif
+
 static int svshm_fd = -1;
 static int svshm_warned;
 
-/* Return the device's descriptor, opening it on first use; -1 and ENOSYS. */
-static int svshm_dev(void)
-{
-	int fd = __atomic_load_n(&svshm_fd, __ATOMIC_ACQUIRE);
-	int expected = -1;
-	int err;
+/*
+ * The file svshm_fd was opened on. Written before the descriptor is
+ * published (release) and read after it is loaded (acquire); every open
+ * is of the same path, so two threads that race write the same values.
+ */
+static struct {
+	dev_t dev, rdev;
+	ino_t ino;
+} svshm_id;
 
-	if (fd >= 0)
-		return fd;
+/* One line on stderr, once per process, however many calls fail. */
+static void svshm_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void svshm_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (__atomic_exchange_n(&svshm_warned, 1, __ATOMIC_RELAXED))
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Is @v the module this library was built for? If not, say which side is
+ * older and what to do: a package upgrade can leave the old module loaded.
+ */
+static int svshm_abi_ok(int fd)
+{
+	struct svshm_version v = { 0 };
+	const char *fix;
+
+	if (ioctl(fd, SVSHM_IOC_VERSION, &v) == 0 && v.abi_version == SVSHM_LIB_ABI)
+		return 1;
+	if (v.abi_version > SVSHM_LIB_ABI)
+		fix = "the module is newer than the library: use the libsvshm of the module's release";
+	else
+		fix = "the module is older than the library: load the library's svshm.ko (rmmod svshm; modprobe svshm)";
+	if (v.abi_version)
+		svshm_warn("libsvshm: %s speaks ABI %u, this library ABI %u: %s\n",
+			   SVSHM_DEVICE, v.abi_version, SVSHM_LIB_ABI, fix);
+	else	/* ABI 1 used another ioctl magic: ENOTTY here. */
+		svshm_warn("libsvshm: %s does not answer ABI %u's version ioctl: %s\n",
+			   SVSHM_DEVICE, SVSHM_LIB_ABI, fix);
+	return 0;
+}
+
+/* Open the device, record its file, check its ABI; -1 and ENOSYS if not. */
+static int svshm_open(void)
+{
+	struct stat st;
+	int fd, err;
+
 	fd = open(SVSHM_DEVICE, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		err = errno;
-		if (!__atomic_exchange_n(&svshm_warned, 1, __ATOMIC_RELAXED))
-			fprintf(stderr, "libsvshm: cannot open %s: %s%s\n",
-				SVSHM_DEVICE, strerror(err),
-				err == ENOENT ? " (is svshm.ko loaded?)" : "");
+		svshm_warn("libsvshm: cannot open %s: %s%s\n", SVSHM_DEVICE, strerror(err),
+			   err == ENOENT ? " (is svshm.ko loaded?)" : "");
 		errno = ENOSYS;
 		return -1;
 	}
-	if (!__atomic_compare_exchange_n(&svshm_fd, &expected, fd, 0,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+	if (fstat(fd, &st) || !S_ISCHR(st.st_mode) || !svshm_abi_ok(fd)) {
 		close(fd);
-		fd = expected;
+		errno = ENOSYS;
+		return -1;
 	}
+	__atomic_store_n(&svshm_id.dev, st.st_dev, __ATOMIC_RELAXED);
+	__atomic_store_n(&svshm_id.ino, st.st_ino, __ATOMIC_RELAXED);
+	__atomic_store_n(&svshm_id.rdev, st.st_rdev, __ATOMIC_RELAXED);
 	return fd;
+}
+
+/*
+ * Make @fd the library's descriptor if it still is @old; else close @fd,
+ * which this thread opened and nobody else has seen, and take the winner's.
+ */
+static int svshm_publish(int old, int fd)
+{
+	int expected = old;
+
+	if (__atomic_compare_exchange_n(&svshm_fd, &expected, fd, 0, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE))
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	return expected;
+}
+
+/* The device's descriptor, opened on first use; -1 and ENOSYS. */
+static int svshm_dev(void)
+{
+	int fd = __atomic_load_n(&svshm_fd, __ATOMIC_ACQUIRE);
+
+	if (fd >= 0)
+		return fd;
+	fd = svshm_open();
+	if (fd < 0)
+		return -1;
+	return svshm_publish(-1, fd);
+}
+
+/*
+ * An ioctl on @fd failed with EBADF or ENOTTY. If @fd still names the file
+ * the library opened, that error is the module's (never seen in practice:
+ * the versions agree) and stands; if the number was closed or now names
+ * another file, open the device again. Returns the descriptor to retry
+ * on, or -1 and ENOSYS.
+ */
+static int svshm_recover(int fd)
+{
+	int cur = __atomic_load_n(&svshm_fd, __ATOMIC_ACQUIRE);
+	struct stat st;
+
+	if (cur != fd)		/* another thread got there first */
+		return cur >= 0 ? cur : svshm_dev();
+	if (fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) &&
+	    st.st_dev == __atomic_load_n(&svshm_id.dev, __ATOMIC_RELAXED) &&
+	    st.st_ino == __atomic_load_n(&svshm_id.ino, __ATOMIC_RELAXED) &&
+	    st.st_rdev == __atomic_load_n(&svshm_id.rdev, __ATOMIC_RELAXED)) {
+		errno = ENOSYS;
+		return -1;
+	}
+	/* Not ours any more: leave the number to whoever has it now. */
+	cur = svshm_open();
+	if (cur < 0) {
+		svshm_publish(fd, -1);
+		errno = ENOSYS;
+		return -1;
+	}
+	return svshm_publish(fd, cur);
+}
+
+/* One ioctl on the device, retried once on a descriptor found stale. */
+static long svshm_ioctl(unsigned long cmd, unsigned long arg)
+{
+	int fd = svshm_dev();
+	long ret;
+
+	if (fd < 0)
+		return -1;
+	ret = ioctl(fd, cmd, arg);
+	if (ret >= 0 || (errno != EBADF && errno != ENOTTY))
+		return ret;
+	fd = svshm_recover(fd);
+	if (fd < 0)
+		return -1;
+	ret = ioctl(fd, cmd, arg);
+	if (ret < 0 && (errno == EBADF || errno == ENOTTY))
+		errno = ENOSYS;	/* lost again at once: never hand these on */
+	return ret;
 }
 
 int svshm_shmget(key_t key, size_t size, int shmflg)
 {
 	struct svshm_get g = { .key = key, .flags = shmflg, .size = size };
-	int fd = svshm_dev();
 
-	if (fd < 0)
-		return -1;
-	return ioctl(fd, SVSHM_IOC_GET, &g);
+	return svshm_ioctl(SVSHM_IOC_GET, (uintptr_t)&g);
 }
 
 void *svshm_shmat(int shmid, const void *shmaddr, int shmflg)
@@ -70,29 +221,20 @@ void *svshm_shmat(int shmid, const void *shmaddr, int shmflg)
 		.flags = shmflg,
 		.addr = (uintptr_t)shmaddr,
 	};
-	int fd = svshm_dev();
 
-	if (fd < 0 || ioctl(fd, SVSHM_IOC_ATTACH, &a) < 0)
+	if (svshm_ioctl(SVSHM_IOC_ATTACH, (uintptr_t)&a) < 0)
 		return (void *)-1;
 	return (void *)(uintptr_t)a.addr;
 }
 
 int svshm_shmdt(const void *shmaddr)
 {
-	__u64 addr = (uintptr_t)shmaddr;
-	int fd = svshm_dev();
-
-	if (fd < 0)
-		return -1;
-	return ioctl(fd, SVSHM_IOC_DETACH, &addr);
+	return svshm_ioctl(SVSHM_IOC_DETACH, (uintptr_t)shmaddr);
 }
 
 int svshm_shmctl(int shmid, int cmd, struct shmid_ds *buf)
 {
 	struct svshm_ctl c = { .id = shmid, .cmd = cmd, .buf = (uintptr_t)buf };
-	int fd = svshm_dev();
 
-	if (fd < 0)
-		return -1;
-	return ioctl(fd, SVSHM_IOC_CTL, &c);
+	return svshm_ioctl(SVSHM_IOC_CTL, (uintptr_t)&c);
 }

@@ -3,9 +3,12 @@
  * libsvshm: the shm* API of <sys/shm.h>, served by /dev/svshm.
  *
  * Each function has the prototype, the return values and the errno of its
- * glibc namesake. The device is opened on first use, close-on-exec, once
- * per process; if it cannot be opened the calls fail with ENOSYS and one
- * line on stderr says why (once per process).
+ * glibc namesake. The device is opened on first use, close-on-exec, and
+ * its module must speak this library's ABI version; if it cannot be opened,
+ * or its version differs, the calls fail with ENOSYS and one line on stderr
+ * says why and what to do (once per process). A program may close the
+ * library's descriptor or reuse its number (closefrom(3), dup2(2)): the
+ * library notices, opens the device again, and never touches that number.
  */
 #ifndef SVSHM_LIB_H
 #define SVSHM_LIB_H

@@ -61,12 +61,9 @@ static long svshm_ioctl_attach(struct file *filp, void __user *argp)
 	return 0;
 }
 
-static long svshm_ioctl_detach(void __user *argp)
+/* The address is the argument itself (ABI 2): nothing to copy in. */
+static long svshm_ioctl_detach(unsigned long addr)
 {
-	u64 addr;
-
-	if (get_user(addr, (u64 __user *)argp))
-		return -EFAULT;
 	if (addr > TASK_SIZE_MAX)
 		return -EINVAL;
 	return svshm_detach(addr);
@@ -86,7 +83,7 @@ long svshm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	case SVSHM_IOC_ATTACH:
 		return svshm_ioctl_attach(filp, argp);
 	case SVSHM_IOC_DETACH:
-		return svshm_ioctl_detach(argp);
+		return svshm_ioctl_detach(arg);
 	default:
 		return -ENOTTY;
 	}

@@ -23,13 +23,30 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-/* Bumped on any incompatible change of what follows. */
-#define SVSHM_ABI_VERSION	1
+/*
+ * Bumped on any incompatible change of what follows. A library and a module
+ * work together only when their versions are equal; libsvshm asks with
+ * SVSHM_IOC_VERSION when it opens the device and refuses (ENOSYS, one line
+ * on stderr) otherwise: a package upgrade can leave the old module loaded.
+ * SVSHM_IOC_VERSION keeps its number and structure in every version from 2
+ * on, so that any library can tell any module's version.
+ *
+ * Version 2 (from version 1): the magic moved from 0xE5 (FUSE's) to 0xE6;
+ * SVSHM_IOC_DETACH takes the address as the ioctl's argument itself.
+ */
+#define SVSHM_ABI_VERSION	2
 
 /* Feature bits reported by SVSHM_IOC_VERSION. */
 #define SVSHM_FEAT_ATTACH_IOCTL	0x1U	/* SVSHM_IOC_ATTACH and _DETACH */
 
-#define SVSHM_IOC_MAGIC		0xE5
+/*
+ * 0xE6 is free in the kernel's list (Documentation/userspace-api/ioctl/
+ * ioctl-number.rst, as of 7.3) and in its uapi headers: a descriptor that
+ * names another file answers svshm's ioctls with ENOTTY, never with an
+ * action of its own, which is what lets libsvshm notice that a program
+ * closed or replaced its descriptor.
+ */
+#define SVSHM_IOC_MAGIC		0xE6
 
 /*
  * Mode bits above the nine permission bits, as native reports them in
@@ -43,7 +60,8 @@
  * @abi_version: SVSHM_ABI_VERSION of the running module
  * @features: SVSHM_FEAT_* bits
  *
- * Errors: EFAULT.
+ * In: nothing. Out: the structure, at the ioctl's argument. Returns 0.
+ * Errors: EFAULT (the argument is not writable).
  */
 struct svshm_version {
 	__u32 abi_version;
@@ -57,6 +75,7 @@ struct svshm_version {
  *	mode bits, as shmget(2)'s shmflg
  * @size: the size asked, in bytes
  *
+ * In: the structure, at the ioctl's argument. Out: nothing written.
  * Returns the segment's id (>= 0) as the ioctl's value.
  * Errors, in the order native shmget(2) decides them: EFAULT; for a new
  * segment EINVAL (size below SHMMIN or above shmmax), ENOSPC (shmall or
@@ -81,6 +100,8 @@ struct svshm_get {
  *	IPC_STAT, IPC_SET, SHM_STAT and SHM_STAT_ANY; struct shminfo64 for
  *	IPC_INFO; struct shm_info for SHM_INFO; unused otherwise
  *
+ * In: the structure, at the ioctl's argument. Out: the command's buffer at
+ * @buf for the stat and info commands (the structure itself is not written).
  * Returns what shmctl(2) returns: 0, or the highest index in use for
  * IPC_INFO and SHM_INFO, or the id for SHM_STAT and SHM_STAT_ANY.
  * Errors as shmctl(2): EINVAL (unknown command, negative or unknown id),
@@ -101,9 +122,11 @@ struct svshm_ctl {
  * @addr: in: the address asked (0: the kernel chooses); out: the address
  *	of the attachment
  *
+ * In: the structure, at the ioctl's argument. Out: @addr. Returns 0.
  * Errors as shmat(2): EINVAL (negative or unknown id, unaligned @addr
  * without SHM_RND, SHM_REMAP without an address, a range in use without
- * SHM_REMAP), EACCES, EIDRM, ENOMEM, EFAULT.
+ * SHM_REMAP), EACCES, EIDRM, ENOMEM; EFAULT (the structure cannot be read,
+ * or @addr cannot be written back: the mapping is then undone).
  */
 struct svshm_attach {
 	__s32 id;
@@ -120,9 +143,12 @@ struct svshm_attach {
 /* Map a segment into the caller, as shmat(2). */
 #define SVSHM_IOC_ATTACH	_IOWR(SVSHM_IOC_MAGIC, 0x03, struct svshm_attach)
 /*
- * Unmap the attachments that begin at the __u64 address given, as shmdt(2).
- * Errors: EINVAL (unaligned, or no segment mapping starts there), EFAULT.
+ * Unmap the attachments that begin at an address, as shmdt(2). In: the
+ * address is the ioctl's argument itself (an unsigned long, no pointer to
+ * it: nothing to copy in, no EFAULT). Out: nothing. Returns 0.
+ * Errors: EINVAL (unaligned, beyond user space, or no segment mapping
+ * starts there).
  */
-#define SVSHM_IOC_DETACH	_IOW(SVSHM_IOC_MAGIC, 0x04, __u64)
+#define SVSHM_IOC_DETACH	_IO(SVSHM_IOC_MAGIC, 0x04)
 
 #endif /* _UAPI_LINUX_SVSHM_H */
