@@ -58,9 +58,12 @@ build/selftests/abi_peer_v%: selftests/abi_peer.c lib/svshm.c lib/svshm.h uapi/l
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DSVSHM_LIB_ABI=$* -o $@ selftests/abi_peer.c lib/svshm.c
 
-build/tools/%: tools/%.c lib/svshm.c lib/svshm.h uapi/linux/svshm.h
+# The release, one place: dkms.conf's (the tools' --version).
+SVSHM_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+
+build/tools/%: tools/%.c tools/args.c tools/args.h lib/svshm.c lib/svshm.h uapi/linux/svshm.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< lib/svshm.c
+	$(CC) $(CFLAGS) -DSVSHM_VERSION='"$(SVSHM_VERSION)"' -o $@ $< tools/args.c lib/svshm.c
 
 deps:
 	scripts/install-deps.sh

@@ -2,74 +2,170 @@
 /*
  * svshm-ipcrm: ipcrm for svshm segments, with ipcrm's options for shared
  * memory: -m ID and -M KEY (each may repeat), -a to remove every segment.
- * Exit status 0 if all went, 1 if any could not be removed.
+ * Every argument is parsed, whole and strictly, before anything is
+ * removed: a command line with one bad number removes nothing. Messages
+ * are ipcrm's, each naming the id or key. Exit status 0 if all went, 1 if
+ * anything could not be parsed or removed (util-linux's codes).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "args.h"
 #include "svshm.h"
 
-static int rm_id(int id, const char *what)
+#define PROG "svshm-ipcrm"
+
+struct target {
+	char kind;		/* 'm' id, 'M' key, 'a' all */
+	const char *arg;	/* as the user wrote it, for messages */
+	int id;
+	key_t key;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage:\n %s [-m ID] [-M KEY] [-a]\n\n"
+		"Remove svshm shared memory segments (/dev/svshm).\n\n"
+		"Options:\n"
+		" -m, --shmem-id ID     remove the segment of id ID (decimal)\n"
+		" -M, --shmem-key KEY   remove the segment of key KEY (decimal or 0x hex)\n"
+		" -a, --all             remove every segment this user may remove\n"
+		" -h, --help            display this help\n"
+		" -V, --version         display version\n\n"
+		"Exit status: 0 if every segment named went, 1 otherwise.\n", PROG);
+}
+
+static int bad_usage(const char *why, const char *arg)
+{
+	if (arg)
+		fprintf(stderr, "%s: %s: '%s'\n", PROG, why, arg);
+	else if (why)
+		fprintf(stderr, "%s: %s\n", PROG, why);
+	fprintf(stderr, "Try '%s --help' for more information.\n", PROG);
+	return EXIT_FAIL;
+}
+
+/* ipcrm's words for IPC_RMID's errors, naming the id or key. */
+static int rm_id(int id, const char *what, const char *arg)
 {
 	if (svshm_shmctl(id, IPC_RMID, NULL) == 0)
 		return 0;
-	fprintf(stderr, "svshm-ipcrm: %s: %s\n", what,
-		errno == EINVAL ? "invalid id" : errno == EPERM ? "permission denied" :
-		strerror(errno));
+	switch (errno) {
+	case EACCES:
+	case EPERM:
+		fprintf(stderr, "%s: permission denied for %s (%s)\n", PROG, what, arg);
+		break;
+	case EINVAL:
+		fprintf(stderr, "%s: invalid %s (%s)\n", PROG, what, arg);
+		break;
+	case EIDRM:
+		fprintf(stderr, "%s: already removed %s (%s)\n", PROG, what, arg);
+		break;
+	default:
+		fprintf(stderr, "%s: %s (%s): %s\n", PROG, what, arg, strerror(errno));
+	}
 	return 1;
 }
 
-static int rm_key(const char *arg)
+static int rm_key(key_t key, const char *arg)
 {
-	key_t key = (key_t)strtoul(arg, NULL, 0);
 	int id;
 
 	if (key == IPC_PRIVATE) {
-		fprintf(stderr, "svshm-ipcrm: illegal key (%s)\n", arg);
+		fprintf(stderr, "%s: illegal key (%s)\n", PROG, arg);
 		return 1;
 	}
 	id = svshm_shmget(key, 0, 0);
 	if (id < 0) {
-		fprintf(stderr, "svshm-ipcrm: invalid key (%s)\n", arg);
+		if (errno == EACCES)
+			fprintf(stderr, "%s: permission denied for key (%s)\n", PROG, arg);
+		else if (errno == ENOENT)
+			fprintf(stderr, "%s: invalid key (%s)\n", PROG, arg);
+		else
+			fprintf(stderr, "%s: key (%s): %s\n", PROG, arg, strerror(errno));
 		return 1;
 	}
-	return rm_id(id, arg);
+	return rm_id(id, "key", arg);
 }
 
 static int rm_all(void)
 {
 	struct shm_info info;
 	struct shmid_ds ds;
+	char arg[16];
 	int max, i, id, bad = 0;
 
 	max = svshm_shmctl(0, SHM_INFO, (struct shmid_ds *)&info);
+	if (max < 0) {
+		fprintf(stderr, "%s: cannot list the segments: %s\n", PROG, strerror(errno));
+		return 1;
+	}
 	for (i = 0; i <= max; i++) {
 		id = svshm_shmctl(i, SHM_STAT_ANY, &ds);
-		if (id >= 0)
-			bad |= rm_id(id, "segment");
+		if (id < 0)
+			continue;
+		snprintf(arg, sizeof(arg), "%d", id);
+		bad |= rm_id(id, "id", arg);
 	}
-	return max < 0 || bad;
+	return bad;
 }
 
 int main(int argc, char **argv)
 {
-	int opt, bad = 0, did = 0;
+	static const struct option longopts[] = {
+		{ "shmem-id", required_argument, NULL, 'm' },
+		{ "shmem-key", required_argument, NULL, 'M' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct target *t = calloc(argc, sizeof(*t));
+	int opt, n = 0, bad = 0;
 
-	while ((opt = getopt(argc, argv, "m:M:ah")) != -1) {
-		did = 1;
-		if (opt == 'm')
-			bad |= rm_id(atoi(optarg), optarg);
-		else if (opt == 'M')
-			bad |= rm_key(optarg);
-		else if (opt == 'a')
-			bad |= rm_all();
-		else
-			return fprintf(stderr, "usage: svshm-ipcrm [-m id] [-M key] [-a]\n"), 2;
+	if (!t)
+		return EXIT_FAIL;
+	/* First parse everything: one bad number and nothing is removed. */
+	while ((opt = getopt_long(argc, argv, "m:M:ahV", longopts, NULL)) != -1) {
+		t[n].kind = (char)opt;
+		t[n].arg = optarg;
+		switch (opt) {
+		case 'm':
+			if (parse_id(optarg, &t[n].id))
+				return bad_usage("failed to parse id (decimal)", optarg);
+			break;
+		case 'M':
+			if (parse_key(optarg, &t[n].key))
+				return bad_usage("failed to parse key (decimal or 0x hex)", optarg);
+			break;
+		case 'a':
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			print_version(PROG);
+			return EXIT_OK;
+		default:	/* getopt said which */
+			return bad_usage(NULL, NULL);
+		}
+		n++;
 	}
-	if (!did)
-		return fprintf(stderr, "usage: svshm-ipcrm [-m id] [-M key] [-a]\n"), 2;
-	return bad;
+	if (optind < argc)
+		return bad_usage("unexpected argument", argv[optind]);
+	if (!n)
+		return bad_usage("nothing to remove", NULL);
+	for (int i = 0; i < n; i++) {
+		if (t[i].kind == 'm')
+			bad |= rm_id(t[i].id, "id", t[i].arg);
+		else if (t[i].kind == 'M')
+			bad |= rm_key(t[i].key, t[i].arg);
+		else
+			bad |= rm_all();
+	}
+	free(t);
+	return bad ? EXIT_FAIL : EXIT_OK;
 }

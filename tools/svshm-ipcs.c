@@ -5,8 +5,11 @@
  * SHM_STAT_ANY per index, as ipcs does when it cannot read /proc).
  *   svshm-ipcs [-m] [-p | -t | -c | -u | -l]    list, or one view of all
  *   svshm-ipcs -i ID                             one segment in detail
+ * The id is parsed whole and strictly (decimal), as util-linux does: no
+ * guess shows segment 0 for "abc". Exit status 0, or 1 on any error.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -15,7 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "svshm.h"
+
+#define PROG "svshm-ipcs"
 
 #ifndef SHM_DEST
 #define SHM_DEST	01000
@@ -92,7 +98,7 @@ static int list(char view)
 
 	max = svshm_shmctl(0, SHM_INFO, (struct shmid_ds *)&info);
 	if (max < 0) {
-		perror("svshm-ipcs: shmctl SHM_INFO");
+		fprintf(stderr, "%s: cannot list the segments: %s\n", PROG, strerror(errno));
 		return 1;
 	}
 	if (view == 'u') {
@@ -129,7 +135,7 @@ static int limits(void)
 	struct shminfo lim;
 
 	if (svshm_shmctl(0, IPC_INFO, (struct shmid_ds *)&lim) < 0) {
-		perror("svshm-ipcs: shmctl IPC_INFO");
+		fprintf(stderr, "%s: cannot read the limits: %s\n", PROG, strerror(errno));
 		return 1;
 	}
 	printf("\n------ Shared Memory Limits --------\nmax number of segments = %lu\n"
@@ -146,8 +152,13 @@ static int one(int id)
 	struct shmid_ds ds;
 
 	if (svshm_shmctl(id, IPC_STAT, &ds) < 0) {
-		fprintf(stderr, "svshm-ipcs: id %d not found\n", id);
-		return 1;
+		if (errno == EINVAL || errno == EIDRM)
+			fprintf(stderr, "%s: id %d not found\n", PROG, id);
+		else if (errno == EACCES)
+			fprintf(stderr, "%s: id %d: permission denied\n", PROG, id);
+		else
+			fprintf(stderr, "%s: id %d: %s\n", PROG, id, strerror(errno));
+		return EXIT_FAIL;
 	}
 	snprintf(a, sizeof(a), "%s", ds.shm_atime ? ctime(&ds.shm_atime) : "Not set");
 	snprintf(b, sizeof(b), "%s", ds.shm_dtime ? ctime(&ds.shm_dtime) : "Not set");
@@ -161,26 +172,75 @@ static int one(int id)
 	return 0;
 }
 
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage:\n %s [-m] [-p | -t | -c | -u | -l]\n %s [-m] -i ID\n\n"
+		"Show svshm shared memory segments (/dev/svshm) as ipcs -m shows native's.\n\n"
+		"Options:\n"
+		" -m, --shmems     shared memory segments (the only kind; accepted for ipcs)\n"
+		" -i, --id ID      the segment of id ID (decimal) in detail\n"
+		" -p, --pid        creator and last operator pids\n"
+		" -t, --time       attach, detach and change times\n"
+		" -c, --creator    creators and owners\n"
+		" -u, --summary    usage summary\n"
+		" -l, --limits     limits\n"
+		" -h, --help       display this help\n"
+		" -V, --version    display version\n\n"
+		"Exit status: 0, or 1 on any error.\n", PROG, PROG);
+}
+
+static int bad_usage(const char *why, const char *arg)
+{
+	if (why)
+		fprintf(stderr, "%s: %s: '%s'\n", PROG, why, arg);
+	fprintf(stderr, "Try '%s --help' for more information.\n", PROG);
+	return EXIT_FAIL;
+}
+
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "shmems", no_argument, NULL, 'm' },
+		{ "id", required_argument, NULL, 'i' },
+		{ "pid", no_argument, NULL, 'p' },
+		{ "time", no_argument, NULL, 't' },
+		{ "creator", no_argument, NULL, 'c' },
+		{ "summary", no_argument, NULL, 'u' },
+		{ "limits", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
 	char view = 0;
-	int opt;
+	int opt, id = -1, by_id = 0;
 
-	while ((opt = getopt(argc, argv, "mptculi:h")) != -1) {
+	while ((opt = getopt_long(argc, argv, "mptculi:hV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'm':
 			break;
-		case 'p': case 't': case 'c': case 'u':
-			view = opt;
+		case 'p': case 't': case 'c': case 'u': case 'l':
+			view = (char)opt;
 			break;
-		case 'l':
-			return limits();
 		case 'i':
-			return one(atoi(optarg));
-		default:
-			fprintf(stderr, "usage: svshm-ipcs [-m] [-p|-t|-c|-u|-l] [-i id]\n");
-			return opt == 'h' ? 0 : 2;
+			if (parse_id(optarg, &id))
+				return bad_usage("failed to parse id (decimal)", optarg);
+			by_id = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			print_version(PROG);
+			return EXIT_OK;
+		default:	/* getopt said which */
+			return bad_usage(NULL, NULL);
 		}
 	}
+	if (optind < argc)
+		return bad_usage("unexpected argument", argv[optind]);
+	if (by_id)
+		return one(id);
+	if (view == 'l')
+		return limits();
 	return list(view);
 }

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Strict number parsing for the tools: see args.h.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <linux/svshm.h>
+
+#include "args.h"
+
+/* strtoll/strtoull accept what we do not: leading blanks, a sign on hex. */
+static int plain_start(const char *s)
+{
+	return (*s >= '0' && *s <= '9') || (*s == '-' && s[1] >= '0' && s[1] <= '9');
+}
+
+int parse_id(const char *s, int *id)
+{
+	char *end;
+	long long v;
+
+	if (!plain_start(s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v < INT_MIN || v > INT_MAX)
+		return -1;
+	*id = (int)v;
+	return 0;
+}
+
+int parse_key(const char *s, key_t *key)
+{
+	unsigned long long u;
+	long long v;
+	char *end;
+
+	if ((s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))) {
+		if (!((s[2] >= '0' && s[2] <= '9') || (s[2] >= 'a' && s[2] <= 'f') ||
+		      (s[2] >= 'A' && s[2] <= 'F')))
+			return -1;
+		errno = 0;
+		u = strtoull(s + 2, &end, 16);
+		if (errno || *end || u > UINT32_MAX)
+			return -1;
+		*key = (key_t)(uint32_t)u;
+		return 0;
+	}
+	if (!plain_start(s) || (s[0] == '0' && s[1]) || (s[0] == '-' && s[1] == '0'))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v < INT_MIN || v > UINT32_MAX)
+		return -1;
+	*key = (key_t)(uint32_t)(int64_t)v;
+	return 0;
+}
+
+void print_version(const char *prog)
+{
+	printf("%s from svshm %s (ABI %d)\n", prog, SVSHM_VERSION, SVSHM_ABI_VERSION);
+}

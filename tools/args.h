@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The command-line numbers of svshm-ipcs and svshm-ipcrm, parsed as
+ * util-linux parses them (strtos32_or_err): the whole string or nothing,
+ * never a prefix and never a default. A tool that guesses removes the
+ * wrong segment: atoi("junk") is 0, a valid id.
+ */
+#ifndef SVSHM_TOOLS_ARGS_H
+#define SVSHM_TOOLS_ARGS_H
+
+#include <sys/types.h>
+
+/* Exit codes, as util-linux's tools. */
+#define EXIT_OK		0
+#define EXIT_FAIL	1
+
+/*
+ * An id: decimal, the whole of @s, within int. Negative ids parse (the
+ * kernel refuses them with EINVAL, as it does native's). 0 or -1.
+ */
+int parse_id(const char *s, int *id);
+
+/*
+ * A key: decimal (from INT_MIN to UINT32_MAX: ipcs prints keys unsigned)
+ * or 0x hex up to 0xffffffff, the whole of @s. A leading 0 before more
+ * digits is refused: ipcrm reads it as octal, a reader as decimal. 0 or -1.
+ */
+int parse_key(const char *s, key_t *key);
+
+/* "PROG from svshm VERSION (ABI N)" on stdout, as util-linux's -V. */
+void print_version(const char *prog);
+
+#endif /* SVSHM_TOOLS_ARGS_H */
