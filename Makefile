@@ -1,19 +1,21 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # svshm: System V shared memory as a module.
-#   make                 module (against KDIR), libraries, selftests
+#   make                 module (against KDIR), libraries, tools
+#   make selftests       the selftests (kselftest_harness.h: scripts/kernel-source.sh)
 #   make check           the whole test suite in QEMU guests (README)
-#   make demo            the demo in a QEMU guest
+#   make demo            the demo in a QEMU guest (installs what it needs)
 #   make bench           native and svshm side by side, in each kernel's guest
 #   make stress          the long torture, fuzz and fault-injection run (debug kernel)
 #   make kernels         build (or find cached) the kernels the matrix builds itself
 #   make install         module (modules_install, depmod), libraries, header, tools
 #   make clean           back to what git has
 # KDIR defaults to the running kernel's build tree, else the newest
-# target kernel installed (scripts/kernels.sh).
+# kernel installed with headers (scripts/kdir.sh); found once per make.
 
-KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
-	  $(addprefix /lib/modules/,$(addsuffix /build,$(lastword $(shell scripts/kernels.sh 2>/dev/null)))))
+ifeq ($(origin KDIR),undefined)
+KDIR := $(shell scripts/kdir.sh)
+endif
 
 CC ?= gcc
 CFLAGS ?= -O2 -g
@@ -31,12 +33,20 @@ KSFT = $(shell scripts/kernel-source.sh)/tools/testing/selftests
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all module lib selftests tools check demo bench stress kernels clean deps \
-	install
+.PHONY: all module kdir-check lib selftests tools check demo bench stress kernels clean \
+	deps install
 
-all: module lib selftests tools
+# The selftests are not in plain make: they need the kernel's
+# kselftest_harness.h, from 1.7 GB of unpacked kernel source (make check
+# and make selftests fetch it). The userspace parts come first, so that a
+# machine without kernel headers gets them and one line on what to install.
+all: lib tools module
 
-module:
+# One line, and a failure, when there is no kernel to build against.
+kdir-check:
+	@[ -n "$(KDIR)" ] && [ -f "$(KDIR)/Makefile" ] || { echo "svshm: no kernel headers to build svshm.ko against: apt-get install linux-headers-$$(uname -r) (or linux-headers-amd64), or make KDIR=/path/to/kernel/build" >&2; exit 1; }
+
+module: kdir-check
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 lib: $(LIBS)
@@ -92,6 +102,11 @@ stress:
 kernels:
 	for v in newest no-sysvipc debug; do scripts/build-kernel.sh $$v || exit 1; done
 
+# Back to what git has, with or without a KDIR: what Kbuild leaves in the
+# tree is removed by name (.gitignore lists the same), not by the kernel's
+# make clean, which needs the kernel the objects were built for.
 clean:
-	-[ ! -d "$(KDIR)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	rm -rf build $(LIBS)
+	rm -rf build $(LIBS) .tmp_versions
+	rm -f svshm.ko svshm.o svshm.mod svshm.mod.c svshm.mod.o .module-common.o \
+		modules.order Module.symvers .*.cmd module/*.o module/.*.cmd \
+		module/probes/*.o module/probes/.*.cmd

@@ -1,21 +1,29 @@
 #!/bin/sh
-# Install everything svshm needs to build, boot and test, with apt-get.
+# Usage: install-deps.sh [demo]
+# Install what svshm needs, with apt-get: by default everything to build,
+# boot and test (make check), and the kernel source unpacked; with demo,
+# only what make demo needs (the 6.1 kernel and its headers, QEMU, the
+# guest's initramfs tools, a compiler), and no kernel source.
 # Idempotent: when every package is present and the kernel source is unpacked,
 # it returns in well under a second without touching the network.
 set -eu
 
 # The meta packages follow Debian's newest 6.1 (bookworm's default kernel) and
 # newest 6.12 (bookworm's backport line), so a fresh machine gets both.
-PKGS="
+DEMO="
 linux-image-amd64 linux-headers-amd64
+qemu-system-x86 busybox-static kmod cpio xz-utils gcc make util-linux
+"
+PKGS="$DEMO
 linux-image-6.12-amd64 linux-headers-6.12-amd64
 linux-source-6.12
-qemu-system-x86 busybox-static libkmod-dev kmod cpio xz-utils
-sparse dpkg-dev gcc make perl bc flex bison libelf-dev libssl-dev
-util-linux procps
+libkmod-dev
+sparse dpkg-dev perl bc flex bison libelf-dev libssl-dev
+procps
 perl perl-modules-5.36 python3 python3-sysv-ipc postgresql-15
 xvfb x11-apps
 "
+[ "${1:-}" = demo ] && PKGS=$DEMO
 
 missing=""
 for p in $PKGS; do
@@ -33,6 +41,7 @@ if [ -n "$missing" ]; then
 	$SUDO apt-get install -y -qq --no-install-recommends $missing >&2
 fi
 
+[ "${1:-}" = demo ] && exit 0
 # kselftest_harness.h and checkpatch.pl come from the Debian source tarball,
 # unpacked once into a cache outside the tree.
 exec "$(dirname "$0")/kernel-source.sh" >/dev/null
