@@ -235,7 +235,11 @@ static void shmput(struct __test_metadata *_metadata, FIXTURE_DATA(x11) *self, i
 	EXPECT_NE(NULL, strstr(out, RESULT)) TH_LOG("x11perf:\n%s", out);
 	/* The client's segment, attached by it and by the server, on @where only. */
 	EXPECT_LT(0, w.rows) TH_LOG("no segment of x11perf in %s", where);
-	EXPECT_EQ(2, w.nattch);
+	/*
+	 * At least the client's and the server's attachment; a sample may
+	 * catch a third for a moment (seen natively on 6.1, as nobody).
+	 */
+	EXPECT_LE(2, w.nattch);
 	EXPECT_EQ(1, w.by_server) TH_LOG("Xvfb never attached x11perf's segment");
 	EXPECT_EQ(0, o.rows) TH_LOG("x11perf's segment in %s", other);
 	ksft_print_msg("%s: %s", preload ? "preloaded" : "native", result_line(out));
