@@ -12,6 +12,10 @@
  *
  * Only 64-bit callers are served: there is no compat_ioctl.
  *
+ * Each ioctl below says what it reads (In), what it writes (Out), what it
+ * returns and its errors. Any open of /dev/svshm, read-only included,
+ * serves them all; any other command gets ENOTTY.
+ *
  * A segment is attached by mmap(2) of /dev/svshm at offset id * PAGE_SIZE,
  * MAP_SHARED, with a length of the segment's size rounded up to pages, or by
  * SVSHM_IOC_ATTACH, which does that mmap on the caller's behalf from the
