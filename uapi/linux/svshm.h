@@ -13,8 +13,9 @@
  * Only 64-bit callers are served: there is no compat_ioctl.
  *
  * Each ioctl below says what it reads (In), what it writes (Out), what it
- * returns and its errors. Any open of /dev/svshm, read-only included,
- * serves them all; any other command gets ENOTTY.
+ * returns and its errors; any other command gets ENOTTY. A read-write
+ * SVSHM_IOC_ATTACH maps through the descriptor it is asked on, so it needs
+ * one opened O_RDWR (libsvshm's is).
  *
  * A segment is attached by mmap(2) of /dev/svshm at offset id * PAGE_SIZE,
  * MAP_SHARED, with a length of the segment's size rounded up to pages, or by
