@@ -45,8 +45,12 @@ static inline int svshm_vfs_mmap(struct file *file, struct vm_area_struct *vma)
 #endif
 }
 
-/* A shmem file for a segment; @noreserve: SHM_NORESERVE, no accounting. */
-static inline struct file *svshm_shmem_file_setup(const char *name,
+/*
+ * A shmem file for a segment, on @mnt (svshm's own tmpfs mount) or, for
+ * NULL, on shmem's internal one; @noreserve: SHM_NORESERVE, no accounting.
+ */
+static inline struct file *svshm_shmem_file_setup(struct vfsmount *mnt,
+						  const char *name,
 						  loff_t size, bool noreserve)
 {
 #ifdef SVSHM_HAVE_SHMEM_SETUP_VMA_FLAGS
@@ -54,10 +58,12 @@ static inline struct file *svshm_shmem_file_setup(const char *name,
 
 	if (noreserve)
 		vma_flags_set(&flags, VMA_NORESERVE_BIT);
-	return shmem_file_setup(name, size, flags);
 #else
-	return shmem_file_setup(name, size, noreserve ? VM_NORESERVE : 0);
+	unsigned long flags = noreserve ? VM_NORESERVE : 0;
 #endif
+	if (mnt)
+		return shmem_file_setup_with_mnt(mnt, name, size, flags);
+	return shmem_file_setup(name, size, flags);
 }
 
 #endif /* _SVSHM_COMPAT_H */

@@ -138,6 +138,11 @@ long svshm_ctl_lock(int id, int cmd);
 void svshm_seg_unlock_locked(struct svshm_seg *seg);
 void svshm_lock_exit(void);
 
+/* huge.c */
+int svshm_huge_init(void);
+void svshm_huge_exit(void);
+struct vfsmount *svshm_shm_mnt(void);
+
 /* proc.c */
 int svshm_proc_init(void);
 void svshm_proc_exit(void);
