@@ -67,6 +67,7 @@ static const struct file_operations svshm_fops = {
 	.owner = THIS_MODULE,
 	.unlocked_ioctl = svshm_ioctl,
 	.mmap = svshm_mmap,
+	.get_unmapped_area = svshm_get_unmapped_area,
 	.llseek = noop_llseek,
 };
 
