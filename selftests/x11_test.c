@@ -17,13 +17,17 @@
  * its keymap into /var/lib/xkb, which the guest's read-only root refuses.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,15 +56,22 @@ FIXTURE(x11) {
 	pid_t xvfb, perf;
 	char display[16];
 	char out[64];		/* x11perf's output file */
+	char xlog[64];		/* Xvfb's output file */
 };
 
 FIXTURE_SETUP(x11)
 {
 	self->xvfb = self->perf = 0;
-	self->out[0] = 0;
+	self->out[0] = self->xlog[0] = 0;
 	if (access(XVFB, X_OK) || access(X11PERF, X_OK))
 		SKIP(return, XVFB " or " X11PERF " is not installed (xvfb, x11-apps)");
 	ASSERT_EQ(0, access(preload_lib(), R_OK)) TH_LOG("%s: %s", preload_lib(), strerror(errno));
+	/*
+	 * The sockets' directory, as a booted system's tmpfiles make it: Xvfb
+	 * runs as nobody and cannot, and the guest's /tmp starts empty.
+	 */
+	if (geteuid() == 0 && mkdir("/tmp/.X11-unix", 01777) == 0)
+		chmod("/tmp/.X11-unix", 01777);
 }
 
 /*
@@ -79,7 +90,8 @@ static void stop(pid_t pid)
 		usleep(50000);
 	}
 	kill(pid, SIGKILL);
-	waitpid(pid, NULL, WNOHANG);
+	/* Gone before the next server starts, or its exit removes that one's socket. */
+	waitpid(pid, NULL, 0);
 }
 
 /* In the parent: a failed ASSERT must not leave an X server behind. */
@@ -89,6 +101,8 @@ FIXTURE_TEARDOWN_PARENT(x11)
 	stop(self->xvfb);
 	if (self->out[0])
 		unlink(self->out);
+	if (self->xlog[0])
+		unlink(self->xlog);
 }
 
 /*
@@ -117,32 +131,105 @@ static pid_t spawn(char *const argv[], int preload, int fd, int keep)
 	_exit(127);
 }
 
-/* Start Xvfb; its display (":N") once it accepts clients, or -1. */
+/* Does display @n accept a connection on its socket (@abstract: Linux's)? */
+static int accepts_on(int n, int abstract)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), ok;
+	socklen_t len;
+
+	snprintf(sa.sun_path + abstract, sizeof(sa.sun_path) - 1, "/tmp/.X11-unix/X%d", n);
+	len = offsetof(struct sockaddr_un, sun_path) + abstract + strlen(sa.sun_path + abstract);
+	ok = fd >= 0 && !connect(fd, (struct sockaddr *)&sa, len);
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* As libxcb looks for a local display: the abstract socket, then the file. */
+static int accepts(int n)
+{
+	return accepts_on(n, 1) || accepts_on(n, 0);
+}
+
+/* Xvfb's output, for a log line when something went wrong. */
+static const char *xvfb_log(FIXTURE_DATA(x11) *self, char *buf, size_t len)
+{
+	int fd = open(self->xlog, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? 0 : pread(fd, buf, len - 1, 0);
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	return buf;
+}
+
+/*
+ * Start Xvfb; 0 once its display (":N") accepts clients, or -1. It writes
+ * the number when its sockets exist; then it must still be alive and
+ * answer a connect() before x11perf is let at it (under a loaded host,
+ * the wait is not empty).
+ */
 static int xvfb_start(FIXTURE_DATA(x11) *self, int preload)
 {
 	char fdarg[16], buf[16];
-	char *argv[] = { XVFB, "-displayfd", fdarg, "-nolisten", "tcp", "-screen", "0",
-			 SCREEN, NULL };
+	/*
+	 * -noreset: a server resets when its last client leaves, and a reset
+	 * writes the display number to -displayfd again, which we have closed
+	 * by then: the server dies, and a client that comes next finds no
+	 * display (x11perf connects more than once).
+	 */
+	char *argv[] = { XVFB, "-displayfd", fdarg, "-noreset", "-nolisten", "tcp",
+			 "-screen", "0", SCREEN, NULL };
+	time_t end = time(NULL) + XVFB_START_S;
 	struct pollfd p;
-	int fds[2], null;
+	int fds[2], log;
 	ssize_t n = 0;
 
-	if (pipe(fds))
+	strcpy(self->xlog, "/tmp/svshm-xvfb.XXXXXX");
+	log = mkstemp(self->xlog);
+	/* nobody writes it. */
+	if (log < 0 || fchmod(log, 0666) || pipe(fds))
 		return -1;
-	null = open("/dev/null", O_WRONLY);
 	snprintf(fdarg, sizeof(fdarg), "%d", fds[1]);
-	self->xvfb = spawn(argv, preload, null, fds[1]);
+	self->xvfb = spawn(argv, preload, log, fds[1]);
 	close(fds[1]);
-	close(null);
-	/* Xvfb writes the display's number when it is ready: wait for it, bounded. */
+	close(log);
+	/*
+	 * Xvfb writes the display's number when it listens: wait for it,
+	 * bounded, through signals (closing the pipe early kills Xvfb: it
+	 * cannot write the number).
+	 */
 	p = (struct pollfd){ .fd = fds[0], .events = POLLIN };
-	if (self->xvfb > 0 && poll(&p, 1, XVFB_START_S * 1000) == 1)
-		n = read(fds[0], buf, sizeof(buf) - 1);
+	while (self->xvfb > 0 && time(NULL) <= end) {
+		int r = poll(&p, 1, 1000);
+
+		if (r == 1) {
+			do
+				n = read(fds[0], buf, sizeof(buf) - 1);
+			while (n < 0 && errno == EINTR);
+			break;
+		}
+		if (r < 0 && errno != EINTR)
+			break;
+	}
 	close(fds[0]);
-	if (n <= 0)
+	if (n <= 0) {
+		ksft_print_msg("Xvfb's display number: read %zd (%s)\n", n,
+			       n < 0 ? strerror(errno) : "end of file or time");
 		return -1;
+	}
 	buf[n] = 0;
 	snprintf(self->display, sizeof(self->display), ":%d", atoi(buf));
+	while (!accepts(atoi(buf))) {
+		if (waitpid(self->xvfb, NULL, WNOHANG) == self->xvfb) {
+			self->xvfb = 0;
+			return -1;
+		}
+		if (time(NULL) > end)
+			return -1;
+		usleep(50000);
+	}
 	return 0;
 }
 
@@ -226,12 +313,12 @@ static void shmput(struct __test_metadata *_metadata, FIXTURE_DATA(x11) *self, i
 	const char *where = preload ? "/proc/svshm" : "/proc/sysvipc/shm";
 	const char *other = preload ? "/proc/sysvipc/shm" : "/proc/svshm";
 	struct seen w = { 0 }, o = { 0 };
-	char out[OUT_MAX];
+	char out[OUT_MAX], xl[OUT_MAX];
 
-	ASSERT_EQ(0, xvfb_start(self, preload)) TH_LOG("Xvfb did not start in %d s",
-						      XVFB_START_S);
+	ASSERT_EQ(0, xvfb_start(self, preload)) TH_LOG("Xvfb did not start in %d s:\n%s",
+						      XVFB_START_S, xvfb_log(self, out, sizeof(out)));
 	ASSERT_EQ(0, x11perf(_metadata, self, preload, where, &w, other, &o, out, sizeof(out)))
-		TH_LOG("x11perf:\n%s", out);
+		TH_LOG("x11perf:\n%s\nXvfb:\n%s", out, xvfb_log(self, xl, sizeof(xl)));
 	EXPECT_NE(NULL, strstr(out, RESULT)) TH_LOG("x11perf:\n%s", out);
 	/* The client's segment, attached by it and by the server, on @where only. */
 	EXPECT_LT(0, w.rows) TH_LOG("no segment of x11perf in %s", where);
@@ -268,7 +355,8 @@ TEST_F_TIMEOUT(x11, preloaded_server_cannot_use_native_segment, 600)
 	struct seen w = { 0 }, o = { 0 };
 	char out[OUT_MAX];
 
-	ASSERT_EQ(0, xvfb_start(self, 1)) TH_LOG("Xvfb did not start in %d s", XVFB_START_S);
+	ASSERT_EQ(0, xvfb_start(self, 1)) TH_LOG("Xvfb did not start in %d s:\n%s",
+						 XVFB_START_S, xvfb_log(self, out, sizeof(out)));
 	ASSERT_LE(0, x11perf(_metadata, self, 0, "/proc/svshm", &w, "/proc/sysvipc/shm", &o,
 			     out, sizeof(out))) TH_LOG("x11perf:\n%s", out);
 	EXPECT_EQ(NULL, strstr(out, RESULT)) TH_LOG("x11perf:\n%s", out);
