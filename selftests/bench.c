@@ -215,13 +215,16 @@ static long reattach_read(const struct shm_backend *b, int mib)
 }
 
 /* Copy into a resident attachment: per MiB. */
-static char *copy_src, *copy_dst;
+static char *copy_src, *copy_dst[2];
 
 static int copy_setup(const struct shm_backend *b, int mib)
 {
-	copy_src = malloc((size_t)mib << 20);
-	copy_dst = b->at(bench_id, NULL, 0);
-	if (!copy_src || copy_dst == (void *)-1)
+	char **dst = &copy_dst[b == &shm_svshm];
+
+	if (!copy_src)
+		copy_src = malloc((size_t)mib << 20);
+	*dst = b->at(bench_id, NULL, 0);
+	if (!copy_src || *dst == (void *)-1)
 		return -1;
 	memset(copy_src, 2, (size_t)mib << 20);
 	return 0;
@@ -230,14 +233,12 @@ static int copy_setup(const struct shm_backend *b, int mib)
 static void copy_teardown(const struct shm_backend *b, int mib)
 {
 	(void)mib;
-	b->dt(copy_dst);
-	free(copy_src);
+	b->dt(copy_dst[b == &shm_svshm]);
 }
 
 static long copy_in(const struct shm_backend *b, int mib)
 {
-	(void)b;
-	memcpy(copy_dst, copy_src, (size_t)mib << 20);
+	memcpy(copy_dst[b == &shm_svshm], copy_src, (size_t)mib << 20);
 	return mib;
 }
 
@@ -246,9 +247,11 @@ static long copy_in(const struct shm_backend *b, int mib)
  * the segment, sleeping on it with a shared futex (which keys on the
  * segment's pages) as a lock or a latch between processes does. Per round trip.
  */
-static volatile int *pp_word;
-static pid_t pp_child;
-static int pp_id;
+static struct pp {
+	volatile int *word;
+	pid_t child;
+	int id;
+} pp[2];
 
 static void pp_wait(volatile int *w, int seen)
 {
@@ -264,21 +267,23 @@ static void pp_set(volatile int *w, int val)
 
 static int pp_setup(const struct shm_backend *b, int unused)
 {
+	struct pp *p = &pp[b == &shm_svshm];
+
 	(void)unused;
-	pp_id = b->get(IPC_PRIVATE, 4096, 0600);
-	pp_word = b->at(pp_id, NULL, 0);
-	if (pp_word == (void *)-1)
+	p->id = b->get(IPC_PRIVATE, 4096, 0600);
+	p->word = b->at(p->id, NULL, 0);
+	if (p->word == (void *)-1)
 		return -1;
-	*pp_word = 0;
-	pp_child = fork();
-	if (pp_child < 0)
+	*p->word = 0;
+	p->child = fork();
+	if (p->child < 0)
 		return -1;
-	if (pp_child == 0) {
+	if (p->child == 0) {
 		for (int v = 1; v > 0; v += 2) {
-			pp_wait(pp_word, v - 1);	/* until the parent's odd value */
-			if (*pp_word < 0)
+			pp_wait(p->word, v - 1);	/* until the parent's odd value */
+			if (*p->word < 0)
 				_exit(0);
-			pp_set(pp_word, v + 1);
+			pp_set(p->word, v + 1);
 		}
 		_exit(0);
 	}
@@ -287,22 +292,24 @@ static int pp_setup(const struct shm_backend *b, int unused)
 
 static long ping_pong(const struct shm_backend *b, int unused)
 {
-	int v = *pp_word;
+	volatile int *w = pp[b == &shm_svshm].word;
+	int v = *w;
 
-	(void)b;
 	(void)unused;
-	pp_set(pp_word, v + 1);
-	pp_wait(pp_word, v + 1);
+	pp_set(w, v + 1);
+	pp_wait(w, v + 1);
 	return 1;
 }
 
 static void pp_teardown(const struct shm_backend *b, int unused)
 {
+	struct pp *p = &pp[b == &shm_svshm];
+
 	(void)unused;
-	pp_set(pp_word, -1);
-	waitpid(pp_child, NULL, 0);
-	b->dt((void *)pp_word);
-	b->ctl(pp_id, IPC_RMID, NULL);
+	pp_set(p->word, -1);
+	waitpid(p->child, NULL, 0);
+	b->dt((void *)p->word);
+	b->ctl(p->id, IPC_RMID, NULL);
 }
 
 /*
@@ -461,6 +468,7 @@ static int measure(const struct bench_case *c, const struct shm_backend *const *
 	int i, r;
 
 	for (i = first; i < 2; i++) {
+		bench_id = ids[i];
 		if (c->setup && c->setup(bs[i], c->arg)) {
 			perror(c->name);
 			while (--i >= first)
