@@ -106,7 +106,8 @@ static long svshm_ctl_down(int id, int cmd, void __user *buf)
 	ret = -EINVAL;
 	if (!seg)
 		goto out;
-	svshm_perm_snapshot(seg, &perm);
+	/* The owner changes only under the rwsem, held: no need for @seg->lock. */
+	perm = (struct svshm_perm){ .uid = seg->uid, .cuid = seg->cuid };
 	ret = svshm_perm_owner(&perm);
 	if (ret)
 		goto out;

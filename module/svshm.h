@@ -57,9 +57,9 @@
  * lock-free lookups may still look at it.
  *
  * @id, @size, @shm_file, @cuid, @cgid and @cpid are set before the segment
- * is listed and never change. @khash changes only under the table's rwsem,
- * @key under the rwsem and @lock both (so either is enough to read it).
- * @lock protects everything else.
+ * is listed and never change. @khash changes only under the table's rwsem;
+ * @key, @uid and @gid under the rwsem and @lock both (so either is enough
+ * to read them). @lock protects everything else.
  *
  * @destroyed is set under the rwsem and @lock, in the same @lock section
  * that sees @nattch at 0, before svshm_table_destroy_locked() unlists the
