@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bench: native SysV shm and svshm side by side in one process, the same
- * loops on each. Each case runs in ROUNDS runs per backend, native and
- * svshm alternating, after one warm-up run each; it reports the median
- * time per operation of each backend and the ratio native / svshm of those
+ * loops on each. Each case runs in up to MAX_ROUNDS runs per backend,
+ * native and svshm alternating, after one warm-up run each; it reports
+ * the median time per operation of each backend and the ratio native / svshm of those
  * times (above 1: svshm is faster).
  *
  * The floor is the cheapest call into each: an empty system call
@@ -35,7 +35,8 @@
 
 #include "backend.h"
 
-#define ROUNDS		9
+#define MIN_ROUNDS	5
+#define MAX_ROUNDS	51
 #define MANY_KEYS	30000
 #define KEY_BASE	0x5be40000
 #define PARAM_HUGE	"/sys/module/svshm/parameters/huge"
@@ -340,7 +341,7 @@ static long together(const struct shm_backend *b, long (*fn)(const struct shm_ba
 {
 	long *counts = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	double secs = per_case / ROUNDS;
+	double secs = per_case / MIN_ROUNDS;
 	long total = 0;
 
 	if (counts == MAP_FAILED)
@@ -482,12 +483,17 @@ static double median(double *v, int n)
 	return v[n / 2];
 }
 
-/* Run case @c on the backends from @first: medians into @t[]. 0, or -1. */
+/*
+ * Run case @c on the backends from @first: medians into @t[]. 0, or -1.
+ * Many short runs rather than a few long ones: a run that the host's
+ * scheduler cut into lands at the top of the sorted times, away from the
+ * median, where on a busy host every long run would carry some of that.
+ */
 static int measure(const struct bench_case *c, const struct shm_backend *const *bs,
 		   const int *ids, int first, double *t)
 {
-	double v[2][ROUNDS];
-	int i, r;
+	double v[2][MAX_ROUNDS], len, op = 0;
+	int i, r, rounds;
 
 	for (i = first; i < 2; i++) {
 		bench_id = ids[i];
@@ -499,17 +505,21 @@ static int measure(const struct bench_case *c, const struct shm_backend *const *
 			return -1;
 		}
 	}
-	for (i = first; i < 2; i++) {
+	for (i = first; i < 2; i++) {	/* warm up, and the time of one op */
 		bench_id = ids[i];
-		run(bs[i], c->fn, c->arg, per_case / ROUNDS);	/* warm up */
+		len = run(bs[i], c->fn, c->arg, per_case / MAX_ROUNDS) / 1e9;
+		op = len > op ? len : op;
 	}
-	for (r = 0; r < ROUNDS; r++)
+	len = per_case / MAX_ROUNDS > op ? per_case / MAX_ROUNDS : op;
+	rounds = per_case / len;
+	rounds = (rounds < MIN_ROUNDS ? MIN_ROUNDS : rounds > MAX_ROUNDS ? MAX_ROUNDS : rounds) | 1;
+	for (r = 0; r < rounds; r++)
 		for (i = first; i < 2; i++) {
 			bench_id = ids[i];
-			v[i][r] = run(bs[i], c->fn, c->arg, per_case / ROUNDS);
+			v[i][r] = run(bs[i], c->fn, c->arg, len);
 		}
 	for (i = first; i < 2; i++) {
-		t[i] = median(v[i], ROUNDS);
+		t[i] = median(v[i], rounds);
 		if (c->teardown)
 			c->teardown(bs[i], c->arg);
 	}
@@ -549,11 +559,11 @@ int main(int argc, char **argv)
 		memset(p, 1, 16 << 20);
 		bs[i]->dt(p);
 	}
-	printf("Median time per operation in ns (%d runs each, alternating; N = %d)."
+	printf("Median time per operation in ns (up to %d runs each, alternating; N = %d)."
 	       " x native: native's time / svshm's (above 1: svshm is faster);"
 	       " above floor: the same for the times minus each one's floor"
 	       " per call.\n\n",
-	       ROUNDS, nprocs);
+	       MAX_ROUNDS, nprocs);
 	printf("| case | op | native ns | svshm ns | x native | above floor |\n"
 	       "| --- | --- | ---: | ---: | ---: | ---: |\n");
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
