@@ -3,8 +3,8 @@
  * bench: native SysV shm and svshm side by side in one process, the same
  * loops on each. Each case runs in up to MAX_ROUNDS runs per backend,
  * native and svshm alternating, after one warm-up run each; it reports
- * the median time per operation of each backend and the ratio native / svshm of those
- * times (above 1: svshm is faster).
+ * the median time per operation of each backend and the ratio
+ * native / svshm of those times (above 1: svshm is faster).
  *
  * The floor is the cheapest call into each: an empty system call
  * (getppid) for native, SVSHM_IOC_VERSION for svshm. For the control paths
