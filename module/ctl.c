@@ -38,10 +38,10 @@ static void svshm_fill_ds(struct svshm_seg *seg, struct shmid64_ds *ds)
 }
 
 /*
- * Copy a stat out: 112 bytes, stored 8 at a time in one user-access
- * section. copy_to_user() takes a string copy (rep movsb) from 64 bytes on,
- * which costs more to start than these stores take, most of all where
- * string instructions are slow (no FSRM; emulated).
+ * Copy a stat out in 8-byte stores, in one user-access section: for a
+ * struct this small that is cheaper than copy_to_user(), which takes a
+ * string copy (rep movsb) from 64 bytes on; string instructions start
+ * slowly without FSRM, and under emulation run a byte at a time.
  */
 static int svshm_put_ds(void __user *buf, const struct shmid64_ds *ds)
 {

@@ -110,6 +110,17 @@ void svshm_seg_put(struct svshm_seg *seg)
 	kref_put(&seg->ref, svshm_seg_free_rcu);
 }
 
+/* The listed segment of @id or NULL; the caller keeps it valid, see below. */
+static struct svshm_seg *svshm_seg_lookup(int id)
+{
+	struct svshm_seg *seg;
+
+	if (id < 0)
+		return NULL;
+	seg = xa_load(&svshm_table.segs, svshm_idx(id));
+	return seg && seg->id == id ? seg : NULL;
+}
+
 /**
  * svshm_seg_get_by_id() - find a listed segment by id and take a reference
  * @id: the id; its sequence must match the segment's
@@ -121,11 +132,9 @@ struct svshm_seg *svshm_seg_get_by_id(int id)
 {
 	struct svshm_seg *seg;
 
-	if (id < 0)
-		return NULL;
 	rcu_read_lock();
-	seg = xa_load(&svshm_table.segs, svshm_idx(id));
-	if (seg && (seg->id != id || !kref_get_unless_zero(&seg->ref)))
+	seg = svshm_seg_lookup(id);
+	if (seg && !kref_get_unless_zero(&seg->ref))
 		seg = NULL;
 	rcu_read_unlock();
 	return seg;
@@ -134,12 +143,8 @@ struct svshm_seg *svshm_seg_get_by_id(int id)
 /* Caller holds the rwsem; the segment stays valid until it drops it. */
 struct svshm_seg *svshm_table_find_locked(int id)
 {
-	struct svshm_seg *seg;
-
-	if (id < 0)
-		return NULL;
-	seg = xa_load(&svshm_table.segs, svshm_idx(id));
-	return seg && seg->id == id ? seg : NULL;
+	lockdep_assert_held(&svshm_table.rwsem);
+	return svshm_seg_lookup(id);
 }
 
 /**
@@ -154,13 +159,8 @@ struct svshm_seg *svshm_table_find_locked(int id)
  */
 struct svshm_seg *svshm_seg_find_rcu(int id)
 {
-	struct svshm_seg *seg;
-
 	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "svshm: lookup outside RCU");
-	if (id < 0)
-		return NULL;
-	seg = xa_load(&svshm_table.segs, svshm_idx(id));
-	return seg && seg->id == id ? seg : NULL;
+	return svshm_seg_lookup(id);
 }
 
 /* SHM_STAT's lookup: only the index bits count, as native's ipcid_to_idx(). */
