@@ -2,7 +2,10 @@
 # make bench: native SysV shm and svshm side by side in one guest per kernel
 # that has both (not no-sysvipc, which has no native; not the debug kernel,
 # whose sanitizers would be what is measured). Prints a Markdown table per
-# kernel, as the README carries.
+# kernel, as the README carries: time per operation, medians of alternating
+# runs (selftests/bench.c says how). SVSHM_BENCH_SECONDS (default 1) is each
+# case's time per backend. The guest raises shmmni for 30,000 keys and puts it
+# back; the huge-page rows run where the module has a huge= parameter.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
