@@ -15,7 +15,10 @@
  * Run by `make bench` in a guest, as root; figures under TCG compare the
  * two, they are not absolute. Limits raised for a case are put back after.
  *
- *   bench [-s SECONDS_PER_CASE]
+ *   bench [-s SECONDS_PER_CASE] [-H]
+ *
+ * -H runs only the huge-page rows, which need the module loaded with
+ * huge=within_size (a load-time parameter); without it they are left out.
  */
 #include <fcntl.h>
 #include <sched.h>
@@ -43,6 +46,7 @@
 #define SHMEM_ENABLED	"/sys/kernel/mm/transparent_hugepage/shmem_enabled"
 
 static double per_case = 1.0;
+static bool huge_only;		/* -H: only the rows that need huge= */
 static int bench_id = -1;	/* the 16 MiB segment of the current backend */
 static int nkeys;		/* keys made for the lookup cases */
 static int nprocs;
@@ -388,8 +392,7 @@ static long at_dt_together(const struct shm_backend *b, int unused)
 
 /*
  * First touch with huge pages: native with shmem_enabled as found or set to
- * within_size, svshm with huge=within_size. The settings are made before
- * the case's runs (the two knobs do not meet) and put back after it.
+ * within_size (put back after the case), svshm loaded with huge=within_size.
  */
 static char thp_saved[64], huge_saved[64];
 static const char *thp_native;		/* what native runs with; NULL: as found */
@@ -402,9 +405,13 @@ static int huge_setup(const struct shm_backend *b, int mib)
 			return -1;
 		return thp_native ? knob_write(SHMEM_ENABLED, thp_native) : 0;
 	}
-	if (knob_read(PARAM_HUGE, huge_saved, sizeof(huge_saved)))
+	/* huge= is fixed at load: bench.sh loads the module with it for -H. */
+	if (knob_read(PARAM_HUGE, huge_saved, sizeof(huge_saved)) ||
+	    strcmp(huge_saved, "within_size")) {
+		fprintf(stderr, "bench: load svshm with huge=within_size for these rows\n");
 		return -1;
-	return knob_write(PARAM_HUGE, "within_size");
+	}
+	return 0;
 }
 
 static void huge_teardown(const struct shm_backend *b, int mib)
@@ -412,8 +419,6 @@ static void huge_teardown(const struct shm_backend *b, int mib)
 	(void)mib;
 	if (b == &shm_native)
 		knob_write(SHMEM_ENABLED, thp_saved);
-	else
-		knob_write(PARAM_HUGE, huge_saved);
 }
 
 static int huge_native_default(const struct shm_backend *b, int mib)
@@ -534,10 +539,13 @@ int main(int argc, char **argv)
 	double floor_t[2] = { 0, 0 };
 	int ids[2], opt;
 
-	while ((opt = getopt(argc, argv, "s:")) != -1) {
-		if (opt != 's')
+	while ((opt = getopt(argc, argv, "s:H")) != -1) {
+		if (opt == 's')
+			per_case = atof(optarg);
+		else if (opt == 'H')
+			huge_only = true;
+		else
 			return 2;
-		per_case = atof(optarg);
 	}
 	nprocs = sysconf(_SC_NPROCESSORS_ONLN);
 	devfd = open("/dev/svshm", O_RDWR | O_CLOEXEC);
@@ -571,6 +579,8 @@ int main(int argc, char **argv)
 		char net[32] = "-";
 		double t[2];
 
+		if (huge_only != (bc->needs != NULL))
+			continue;
 		if (bc->needs && access(bc->needs, F_OK)) {
 			printf("| %s | %s | - | - | - | skipped: no %s |\n", bc->name, bc->unit,
 			       bc->needs);
