@@ -13,11 +13,12 @@
  *   mmap_lock and would invert the order.
  * - svshm_table.rwsem (see table.c) serialises whatever changes the set of
  *   segments or a key: create, IPC_RMID, destroy, IPC_SET; readers hold it
- *   for walks (IPC_INFO, SHM_INFO, SHM_STAT).
+ *   for walks (IPC_INFO, SHM_INFO).
  * - svshm_seg.lock protects the mutable fields of one segment (below).
- * - Lookups by id run under RCU only and never block on another segment;
- *   a segment is freed after a grace period (kfree_rcu) once its last
- *   reference is gone.
+ * - Lookups by id or key run under RCU only and never block on another
+ *   segment; a segment is freed after a grace period (kfree_rcu) once its
+ *   last reference is gone. IPC_STAT, SHM_STAT and the shmget of a key in
+ *   use take no reference at all (see struct svshm_seg).
  */
 #ifndef _SVSHM_H
 #define _SVSHM_H
@@ -56,9 +57,9 @@
  * lock-free lookups may still look at it.
  *
  * @id, @size, @shm_file, @cuid, @cgid and @cpid are set before the segment
- * is listed and never change. @khash changes only under the table's rwsem,
- * @key under the rwsem and @lock both (so either is enough to read it).
- * @lock protects everything else.
+ * is listed and never change. @khash changes only under the table's rwsem;
+ * @key, @uid and @gid under the rwsem and @lock both (so either is enough
+ * to read them). @lock protects everything else.
  *
  * @destroyed is set under the rwsem and @lock, in the same @lock section
  * that sees @nattch at 0, before svshm_table_destroy_locked() unlists the
@@ -67,6 +68,20 @@
  * the segment lives on, or fails with EIDRM: it never maps a segment that
  * is being unlisted. shmat() holds a count across its whole mmap (native's
  * do_shmat() does the same), so @nattch may exceed the VMAs for a while.
+ *
+ * Reading without a reference (IPC_STAT, SHM_STAT, shmget of a key in use):
+ * a segment found in the table under rcu_read_lock() may be read under
+ * @lock until rcu_read_unlock(), with no kref taken, because:
+ * - its memory outlives the RCU section: the table's reference is dropped
+ *   only after the segment is unlisted (svshm_table_destroy_locked()), and
+ *   the last reference frees it with kfree_rcu(), whose grace period waits
+ *   for every section that could have found it listed;
+ * - while @destroyed is false under @lock, the table's reference is still
+ *   held (it is set, under @lock, before that reference is dropped), so
+ *   what the last put releases at once, without waiting for RCU
+ *   (@shm_file, @cpid, @lpid), is still there; @lpid is replaced only under
+ *   @lock, its old pid put in the same section. Once @destroyed is true
+ *   only the plain fields may be read: the reader answers EIDRM.
  */
 struct svshm_seg {
 	int id;
@@ -112,8 +127,9 @@ struct svshm_seg *svshm_seg_get_by_id(int id);
 void svshm_seg_put(struct svshm_seg *seg);
 void svshm_table_lock(bool write);
 void svshm_table_unlock(bool write);
+struct svshm_seg *svshm_seg_find_rcu(int id);
+struct svshm_seg *svshm_seg_find_index_rcu(int idx);
 struct svshm_seg *svshm_table_find_locked(int id);
-struct svshm_seg *svshm_table_find_index_locked(int idx);
 struct svshm_seg *svshm_table_next_locked(unsigned long *idx);
 void svshm_table_destroy_locked(struct svshm_seg *seg);
 void svshm_table_unkey_locked(struct svshm_seg *seg);

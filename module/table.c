@@ -110,6 +110,17 @@ void svshm_seg_put(struct svshm_seg *seg)
 	kref_put(&seg->ref, svshm_seg_free_rcu);
 }
 
+/* The listed segment of @id or NULL; the caller keeps it valid, see below. */
+static struct svshm_seg *svshm_seg_lookup(int id)
+{
+	struct svshm_seg *seg;
+
+	if (id < 0)
+		return NULL;
+	seg = xa_load(&svshm_table.segs, svshm_idx(id));
+	return seg && seg->id == id ? seg : NULL;
+}
+
 /**
  * svshm_seg_get_by_id() - find a listed segment by id and take a reference
  * @id: the id; its sequence must match the segment's
@@ -121,11 +132,9 @@ struct svshm_seg *svshm_seg_get_by_id(int id)
 {
 	struct svshm_seg *seg;
 
-	if (id < 0)
-		return NULL;
 	rcu_read_lock();
-	seg = xa_load(&svshm_table.segs, svshm_idx(id));
-	if (seg && (seg->id != id || !kref_get_unless_zero(&seg->ref)))
+	seg = svshm_seg_lookup(id);
+	if (seg && !kref_get_unless_zero(&seg->ref))
 		seg = NULL;
 	rcu_read_unlock();
 	return seg;
@@ -134,26 +143,39 @@ struct svshm_seg *svshm_seg_get_by_id(int id)
 /* Caller holds the rwsem; the segment stays valid until it drops it. */
 struct svshm_seg *svshm_table_find_locked(int id)
 {
-	struct svshm_seg *seg;
+	lockdep_assert_held(&svshm_table.rwsem);
+	return svshm_seg_lookup(id);
+}
 
-	if (id < 0)
+/**
+ * svshm_seg_find_rcu() - find a listed segment by id, without a reference
+ * @id: the id; its sequence must match the segment's
+ *
+ * Caller is in an RCU read-side critical section, which keeps the memory
+ * of the segment, and nothing more, until it ends: see struct svshm_seg for
+ * what may be read and when.
+ *
+ * Return: the segment, or NULL if no listed segment has this id.
+ */
+struct svshm_seg *svshm_seg_find_rcu(int id)
+{
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "svshm: lookup outside RCU");
+	return svshm_seg_lookup(id);
+}
+
+/* SHM_STAT's lookup: only the index bits count, as native's ipcid_to_idx(). */
+struct svshm_seg *svshm_seg_find_index_rcu(int idx)
+{
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "svshm: lookup outside RCU");
+	if (idx < 0)
 		return NULL;
-	seg = xa_load(&svshm_table.segs, svshm_idx(id));
-	return seg && seg->id == id ? seg : NULL;
+	return xa_load(&svshm_table.segs, svshm_idx(idx));
 }
 
 /* The first segment at or above *@idx, which it updates; for listings. */
 struct svshm_seg *svshm_table_next_locked(unsigned long *idx)
 {
 	return xa_find(&svshm_table.segs, idx, SVSHM_IDX_MAX - 1, XA_PRESENT);
-}
-
-/* SHM_STAT's lookup: only the index bits count, as native's ipcid_to_idx(). */
-struct svshm_seg *svshm_table_find_index_locked(int idx)
-{
-	if (idx < 0)
-		return NULL;
-	return xa_load(&svshm_table.segs, svshm_idx(idx));
 }
 
 /*
@@ -387,19 +409,62 @@ out_free:
 	return ret;
 }
 
-/* Native's shm_more_checks() and ipc_check_perms() for an existing key. */
-static int svshm_get_existing(struct svshm_seg *seg, size_t size, int flags)
+/*
+ * Native's shm_more_checks() and ipc_check_perms() for an existing key, on
+ * the permission record read with the segment's size: the caller holds
+ * neither lock, the record is a snapshot.
+ */
+static int svshm_get_existing(int id, size_t seg_size, const struct svshm_perm *perm,
+			      size_t size, int flags)
 {
-	struct svshm_perm perm;
 	int ret;
 
 	if ((flags & (IPC_CREAT | IPC_EXCL)) == (IPC_CREAT | IPC_EXCL))
 		return -EEXIST;
-	if (seg->size < size)
+	if (seg_size < size)
 		return -EINVAL;
-	svshm_perm_snapshot(seg, &perm);
-	ret = svshm_perm_access(&perm, flags & 0777);
-	return ret ? ret : seg->id;
+	ret = svshm_perm_access(perm, flags & 0777);
+	return ret ? ret : id;
+}
+
+/*
+ * shmget() of a key that is in use, without the table's rwsem: the key
+ * hash is read under RCU, the segment under its lock, as IPC_STAT reads it
+ * (see struct svshm_seg). A segment that is live, keyed with @key and not
+ * removed under @seg->lock is the key's segment at that moment, as it
+ * would be under the rwsem: IPC_RMID and destruction change those fields
+ * under that lock before the key goes. Anything else (no such key, or a
+ * segment on its way out) is left to the locked path.
+ *
+ * Return: true and the answer in *@ret, or false to take the locked path.
+ */
+static bool svshm_get_lockless(key_t key, size_t size, int flags, int *ret)
+{
+	struct svshm_perm perm;
+	struct svshm_seg *seg;
+	bool found = false;
+	size_t seg_size;
+	int id;
+
+	rcu_read_lock();
+	seg = rhashtable_lookup(&svshm_table.keys, &key, svshm_key_params);
+	if (seg) {
+		spin_lock(&seg->lock);
+		found = !seg->destroyed && !(seg->mode & SHM_DEST) && seg->key == key;
+		if (found) {
+			perm = (struct svshm_perm){
+				.uid = seg->uid, .cuid = seg->cuid,
+				.gid = seg->gid, .cgid = seg->cgid, .mode = seg->mode,
+			};
+			id = seg->id;
+			seg_size = seg->size;
+		}
+		spin_unlock(&seg->lock);
+	}
+	rcu_read_unlock();
+	if (found)
+		*ret = svshm_get_existing(id, seg_size, &perm, size, flags);
+	return found;
 }
 
 /**
@@ -412,19 +477,25 @@ static int svshm_get_existing(struct svshm_seg *seg, size_t size, int flags)
  */
 int svshm_get(key_t key, size_t size, int flags)
 {
+	struct svshm_perm perm;
 	struct svshm_seg *seg = NULL;
 	int ret;
+
+	if (key != IPC_PRIVATE && svshm_get_lockless(key, size, flags, &ret))
+		return ret;
 
 	down_write(&svshm_table.rwsem);
 	if (key != IPC_PRIVATE)
 		seg = rhashtable_lookup_fast(&svshm_table.keys, &key,
 					     svshm_key_params);
-	if (seg)
-		ret = svshm_get_existing(seg, size, flags);
-	else if (!(flags & IPC_CREAT) && key != IPC_PRIVATE)
+	if (seg) {
+		svshm_perm_snapshot(seg, &perm);
+		ret = svshm_get_existing(seg->id, seg->size, &perm, size, flags);
+	} else if (!(flags & IPC_CREAT) && key != IPC_PRIVATE) {
 		ret = -ENOENT;
-	else
+	} else {
 		ret = svshm_seg_create(key, size, flags);
+	}
 	up_write(&svshm_table.rwsem);
 	return ret;
 }
