@@ -171,3 +171,6 @@ clean:
 	rm -f svshm.ko svshm.o svshm.mod svshm.mod.c svshm.mod.o .module-common.o \
 		modules.order Module.symvers .*.cmd module/*.o module/.*.cmd \
 		module/probes/*.o module/probes/.*.cmd
+	# A kselftest build without O= writes beside the sources (selftests/.gitignore).
+	cd selftests && rm -f *_test nodev torture fuzz faultinject bench abi_peer_v1 \
+		abi_peer_v3 svshm svshm-ipcs svshm-ipcrm svshm-ipcmk libsvshm-preload.so
