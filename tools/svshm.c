@@ -285,7 +285,8 @@ static int unload(struct kmod_ctx *ctx)
 		kmod_module_unref(mod);
 		return fail("%s", "not loaded");
 	}
-	err = kmod_module_remove_module(mod, 0);
+	/* NOLOG: libkmod's own line would repeat ours, less helpfully. */
+	err = kmod_module_remove_module(mod, KMOD_REMOVE_NOLOG);
 	if (err == -EBUSY || err == -EAGAIN) {
 		/* Each attachment and each open descriptor holds a reference. */
 		refs = kmod_module_get_refcnt(mod);
