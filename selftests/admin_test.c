@@ -67,7 +67,8 @@ static int param(const char *name)
 	if (!fgets(buf, sizeof(buf), f))
 		buf[0] = 0;
 	fclose(f);
-	return atoi(buf);
+	/* Booleans read back as Y or N. */
+	return buf[0] == 'Y' ? 1 : buf[0] == 'N' ? 0 : atoi(buf);
 }
 
 FIXTURE(root) {
