@@ -1,21 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * svshm: attach (->mmap of /dev/svshm, and SVSHM_IOC_ATTACH on top of it)
- * and detach (SVSHM_IOC_DETACH).
+ * svshm: attach (SVSHM_IOC_ATTACH, and ->mmap of /dev/svshm) and detach
+ * (SVSHM_IOC_DETACH).
  *
- * An attachment is native's trick done with exported API only. ->mmap
- * opens a second struct file on the segment's shmem inode (dentry_open()),
- * gives it svshm_attach_fops, whose owner pins this module, and makes it
- * the VMA's file. shmem's own ->mmap then installs its vm_ops, which we
- * keep in the attach file and wrap with svshm_vm_ops: faults go straight to
- * shmem (the VMA's file has the shmem inode, as shmem_fault() wants), while
- * open and close count nattch. Every VMA that fork, split or mremap makes
- * passes through ->open, so nattch counts VMAs as native's does.
+ * An attachment is native's do_shmat() done with exported API only. The
+ * ATTACH ioctl looks the segment up and checks the caller's rights once,
+ * makes an attach file on the segment's shmem inode with
+ * alloc_file_pseudo() (native's name, SYSV%08x, and none of the open hooks
+ * that dentry_open() would run and native does not), and vm_mmap()s that
+ * file. Its ->mmap, svshm_attach_mmap(), lets shmem set up the VMA, keeps
+ * the vm_ops shmem installed and wraps them with svshm_vm_ops: faults and
+ * NUMA policy go straight to shmem (the VMA's file has the shmem inode, as
+ * shmem wants), while open and close count nattch. Every VMA that fork,
+ * split or mremap makes passes through ->open, so nattch counts VMAs as
+ * native's does; remap_file_pages() re-mmaps the VMA's file and so passes
+ * through svshm_attach_mmap() again, as native's shm_mmap().
+ *
+ * The attach count is raised for the whole of vm_mmap(), as native's
+ * do_shmat() does: a SHM_REMAP over the last attachment of a removed
+ * segment unmaps that attachment first, and must not see nattch reach 0.
+ *
+ * A raw mmap() of /dev/svshm at offset id pages (the ABI allows it) makes
+ * the same attach file in svshm_mmap() and hands the VMA to it.
  *
  * References: each attach file holds one reference on its segment, dropped
  * when the file is released, after the last VMA using it has been closed;
- * each VMA holds the attach file. So a segment, its vm_ops and the module
- * outlive every VMA that can call them.
+ * each VMA holds the attach file, whose fops pin the module. So a segment,
+ * its vm_ops and the module outlive every VMA that can call them.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -33,16 +44,23 @@
  * @seg: the segment, referenced
  * @vm_ops: the operations shmem installed, to forward faults to
  *
- * Both are written once in svshm_mmap() before the VMA is visible.
+ * @seg is set before the file is published. @vm_ops is written by each
+ * svshm_attach_mmap() of the file, before the VMA is visible, always with
+ * the same value: shmem's vm_ops do not change for a file.
  */
 struct svshm_attachment {
 	struct svshm_seg *seg;
 	const struct vm_operations_struct *vm_ops;
 };
 
+static inline struct svshm_attachment *svshm_file_att(struct file *file)
+{
+	return file->private_data;
+}
+
 static inline struct svshm_attachment *svshm_vma_att(struct vm_area_struct *vma)
 {
-	return vma->vm_file->private_data;
+	return svshm_file_att(vma->vm_file);
 }
 
 /* Caller holds seg->lock. Native's shm_open()/shm_close() bookkeeping. */
@@ -56,10 +74,56 @@ static void svshm_set_lpid(struct svshm_seg *seg)
 	}
 }
 
+/*
+ * Count one more attachment of @seg, unless it is being destroyed (native's
+ * __shm_open()); @stamp: a VMA comes, set the attach time and pid (the
+ * hold of svshm_attach() is counted alone, as native's do_shmat() does).
+ * Return: 0, or -EIDRM.
+ */
+static int svshm_seg_open(struct svshm_seg *seg, bool stamp)
+{
+	spin_lock(&seg->lock);
+	if (seg->destroyed) {
+		spin_unlock(&seg->lock);
+		return -EIDRM;
+	}
+	seg->nattch++;
+	if (stamp) {
+		seg->atime = ktime_get_real_seconds();
+		svshm_set_lpid(seg);
+	}
+	spin_unlock(&seg->lock);
+	return 0;
+}
+
+/*
+ * Count one attachment of @seg less, and destroy a removed segment with its
+ * last one (native's __shm_close()); @stamp as for svshm_seg_open(). The
+ * caller holds a reference on @seg (the attach file's): it stays valid
+ * through this.
+ */
+static void svshm_seg_close(struct svshm_seg *seg, bool stamp)
+{
+	bool last;
+
+	spin_lock(&seg->lock);
+	seg->nattch--;
+	if (stamp) {
+		seg->dtime = ktime_get_real_seconds();
+		svshm_set_lpid(seg);
+	}
+	last = seg->nattch == 0 &&
+	       ((seg->mode & SHM_DEST) || READ_ONCE(svshm_rmid_forced));
+	spin_unlock(&seg->lock);
+	if (last)
+		svshm_seg_maybe_destroy(seg);
+}
+
 static void svshm_vm_open(struct vm_area_struct *vma)
 {
 	struct svshm_seg *seg = svshm_vma_att(vma)->seg;
 
+	/* A VMA of the segment exists, so it cannot be destroyed yet. */
 	spin_lock(&seg->lock);
 	seg->nattch++;
 	seg->atime = ktime_get_real_seconds();
@@ -69,19 +133,7 @@ static void svshm_vm_open(struct vm_area_struct *vma)
 
 static void svshm_vm_close(struct vm_area_struct *vma)
 {
-	struct svshm_seg *seg = svshm_vma_att(vma)->seg;
-	bool last;
-
-	spin_lock(&seg->lock);
-	seg->nattch--;
-	seg->dtime = ktime_get_real_seconds();
-	svshm_set_lpid(seg);
-	last = seg->nattch == 0 &&
-	       ((seg->mode & SHM_DEST) || READ_ONCE(svshm_rmid_forced));
-	spin_unlock(&seg->lock);
-	/* The attach file's reference keeps @seg alive through this. */
-	if (last)
-		svshm_seg_maybe_destroy(seg);
+	svshm_seg_close(svshm_vma_att(vma)->seg, true);
 }
 
 static vm_fault_t svshm_vm_fault(struct vm_fault *vmf)
@@ -98,16 +150,145 @@ static vm_fault_t svshm_vm_map_pages(struct vm_fault *vmf, pgoff_t start,
 	return ops->map_pages ? ops->map_pages(vmf, start, end) : 0;
 }
 
+/* As native's shm_may_split() and shm_pagesize(): whatever shmem says. */
+static int svshm_vm_may_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	const struct vm_operations_struct *ops = svshm_vma_att(vma)->vm_ops;
+
+	return ops->may_split ? ops->may_split(vma, addr) : 0;
+}
+
+static unsigned long svshm_vm_pagesize(struct vm_area_struct *vma)
+{
+	const struct vm_operations_struct *ops = svshm_vma_att(vma)->vm_ops;
+
+	return ops->pagesize ? ops->pagesize(vma) : PAGE_SIZE;
+}
+
+#ifdef CONFIG_NUMA
+/*
+ * mbind() and get_mempolicy() on an attachment: the policy is shmem's
+ * shared policy of the segment's inode, as native's shm_set_policy() and
+ * shm_get_policy(). The getter's arguments differ between kernels: it is
+ * svshm_vm_get_policy() in compat.h.
+ */
+static int svshm_vm_set_policy(struct vm_area_struct *vma,
+			       struct mempolicy *mpol)
+{
+	const struct vm_operations_struct *ops = svshm_vma_att(vma)->vm_ops;
+
+	return ops->set_policy ? ops->set_policy(vma, mpol) : 0;
+}
+
+const struct vm_operations_struct *svshm_vma_shmem_ops(struct vm_area_struct *vma)
+{
+	return svshm_vma_att(vma)->vm_ops;
+}
+#endif
+
 static const struct vm_operations_struct svshm_vm_ops = {
 	.open = svshm_vm_open,
 	.close = svshm_vm_close,
 	.fault = svshm_vm_fault,
 	.map_pages = svshm_vm_map_pages,
+	.may_split = svshm_vm_may_split,
+	.pagesize = svshm_vm_pagesize,
+#ifdef CONFIG_NUMA
+	.set_policy = svshm_vm_set_policy,
+	.get_policy = svshm_vm_get_policy,
+#endif
 };
+
+/**
+ * svshm_attach_mmap() - ->mmap of an attach file (native's shm_mmap())
+ * @file: the attach file
+ * @vma: the new VMA, whose file is @file
+ *
+ * Reached from svshm_attach()'s vm_mmap(), from svshm_mmap() for a raw
+ * mmap of the device, and from remap_file_pages(), which re-mmaps the
+ * VMA's file. The caller has checked the rights; the file's mode bounds
+ * the protections.
+ *
+ * Return: 0, -EIDRM (the segment is being destroyed), or shmem's error.
+ */
+static int svshm_attach_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct svshm_attachment *att = svshm_file_att(file);
+	struct svshm_seg *seg = att->seg;
+	int ret;
+
+	ret = svshm_seg_open(seg, true);
+	if (ret)
+		return ret;
+	ret = svshm_vfs_mmap(seg->shm_file, vma);
+	if (ret) {
+		svshm_seg_close(seg, true);
+		return ret;
+	}
+	att->vm_ops = vma->vm_ops;
+	vma->vm_ops = &svshm_vm_ops;
+	return 0;
+}
+
+/*
+ * Where to map a segment: where shmem would map its file, so that huge
+ * pages fit (native's shm_get_unmapped_area()). shmem wants its own file.
+ */
+static unsigned long svshm_seg_get_unmapped_area(struct svshm_seg *seg,
+						 unsigned long addr,
+						 unsigned long len,
+						 unsigned long pgoff,
+						 unsigned long flags)
+{
+	struct file *shm = seg->shm_file;
+
+	return shm->f_op->get_unmapped_area(shm, addr, len, pgoff, flags);
+}
+
+/* The offsets of an attach file are the shmem file's: pass them on. */
+static unsigned long svshm_attach_get_unmapped_area(struct file *file,
+						    unsigned long addr,
+						    unsigned long len,
+						    unsigned long pgoff,
+						    unsigned long flags)
+{
+	return svshm_seg_get_unmapped_area(svshm_file_att(file)->seg, addr,
+					   len, pgoff, flags);
+}
+
+/**
+ * svshm_get_unmapped_area() - ->get_unmapped_area of /dev/svshm
+ * @filp: the device file
+ * @addr: the address asked, or a hint
+ * @len: the length of the mapping
+ * @pgoff: the offset, in pages: the segment id
+ * @flags: the mmap flags
+ *
+ * The offset names a segment, not a place in it: shmem is asked for
+ * offset 0, where a raw mapping of the device begins.
+ *
+ * Return: the address, or -EINVAL if no segment has that id.
+ */
+unsigned long svshm_get_unmapped_area(struct file *filp, unsigned long addr,
+				      unsigned long len, unsigned long pgoff,
+				      unsigned long flags)
+{
+	struct svshm_seg *seg;
+	unsigned long ret;
+
+	if (pgoff > INT_MAX)
+		return -EINVAL;
+	seg = svshm_seg_get_by_id(pgoff);
+	if (!seg)
+		return -EINVAL;
+	ret = svshm_seg_get_unmapped_area(seg, addr, len, 0, flags);
+	svshm_seg_put(seg);
+	return ret;
+}
 
 static int svshm_attach_release(struct inode *inode, struct file *file)
 {
-	struct svshm_attachment *att = file->private_data;
+	struct svshm_attachment *att = svshm_file_att(file);
 
 	svshm_seg_put(att->seg);
 	kfree(att);
@@ -118,7 +299,7 @@ static int svshm_attach_release(struct inode *inode, struct file *file)
 static int svshm_attach_fsync(struct file *file, loff_t start, loff_t end,
 			      int datasync)
 {
-	struct file *shm = ((struct svshm_attachment *)file->private_data)->seg->shm_file;
+	struct file *shm = svshm_file_att(file)->seg->shm_file;
 
 	if (!shm->f_op->fsync)
 		return -EINVAL;
@@ -128,7 +309,7 @@ static int svshm_attach_fsync(struct file *file, loff_t start, loff_t end,
 static long svshm_attach_fallocate(struct file *file, int mode, loff_t offset,
 				   loff_t len)
 {
-	struct file *shm = ((struct svshm_attachment *)file->private_data)->seg->shm_file;
+	struct file *shm = svshm_file_att(file)->seg->shm_file;
 
 	if (!shm->f_op->fallocate)
 		return -EOPNOTSUPP;
@@ -137,31 +318,58 @@ static long svshm_attach_fallocate(struct file *file, int mode, loff_t offset,
 
 static const struct file_operations svshm_attach_fops = {
 	.owner = THIS_MODULE,
+	.mmap = svshm_attach_mmap,
+	.get_unmapped_area = svshm_attach_get_unmapped_area,
 	.release = svshm_attach_release,
 	.fsync = svshm_attach_fsync,
 	.fallocate = svshm_attach_fallocate,
 	.llseek = noop_llseek,
 };
 
-/* Open the attach file of @seg; on success it owns @att and its reference. */
-static struct file *svshm_attach_file(struct svshm_seg *seg,
-				      struct svshm_attachment *att, bool write)
+/**
+ * svshm_attach_file() - make the attach file of @seg
+ * @seg: the segment; its reference passes to the file on success
+ * @write: read-write rather than read-only
+ *
+ * A new file on the shmem inode, under the shmem file's name (SYSV%08x,
+ * which the ps tools and /proc/PID/maps show), as native's do_shmat()
+ * makes with alloc_file_clone(). alloc_file_pseudo() runs no LSM open
+ * check and no fsnotify, as native's does not.
+ *
+ * Return: the file, or an ERR_PTR; on error the caller keeps @seg's
+ * reference.
+ */
+static struct file *svshm_attach_file(struct svshm_seg *seg, bool write)
 {
+	struct inode *inode = file_inode(seg->shm_file);
+	struct svshm_attachment *att;
 	struct file *file;
 
-	file = dentry_open(&seg->shm_file->f_path,
-			   (write ? O_RDWR : O_RDONLY) | O_LARGEFILE,
-			   current_cred());
-	if (IS_ERR(file))
-		return file;
-	/* The module reference that fops_put() drops when the file goes. */
+	att = kzalloc(sizeof(*att), GFP_KERNEL_ACCOUNT);
+	if (!att)
+		return ERR_PTR(-ENOMEM);
+	/* The module reference that fput() drops with the file's fops. */
 	if (!try_module_get(svshm_attach_fops.owner)) {
-		fput(file);
-		return ERR_PTR(-ENODEV);
+		file = ERR_PTR(-ENODEV);
+		goto out_free;
 	}
-	replace_fops(file, &svshm_attach_fops);
+	/* The file's dentry takes this inode reference over on success. */
+	ihold(inode);
+	file = alloc_file_pseudo(inode, seg->shm_file->f_path.mnt,
+				 seg->shm_file->f_path.dentry->d_name.name,
+				 (write ? O_RDWR : O_RDONLY) | O_LARGEFILE,
+				 &svshm_attach_fops);
+	if (IS_ERR(file))
+		goto out_iput;
 	att->seg = seg;
 	file->private_data = att;
+	return file;
+
+out_iput:
+	iput(inode);
+	module_put(svshm_attach_fops.owner);
+out_free:
+	kfree(att);
 	return file;
 }
 
@@ -172,7 +380,12 @@ static struct file *svshm_attach_file(struct svshm_seg *seg,
  *
  * The access asked is the mapping's: read always, write with PROT_WRITE,
  * execute with PROT_EXEC. A mapping made without write can never gain it,
- * as native's read-only attach.
+ * as native's read-only attach. The VMA then belongs to a new attach file,
+ * as one that SVSHM_IOC_ATTACH makes.
+ *
+ * Unlike shmat(SHM_REMAP), a MAP_FIXED raw mmap over the last attachment of
+ * a removed segment destroys it: the kernel unmaps the old range before
+ * calling this, with no count held. The library never does that.
  *
  * Return: 0, -EINVAL (no such id, wrong length, private mapping), -EACCES,
  * -EIDRM (destroyed meanwhile), -ENOMEM.
@@ -181,7 +394,6 @@ int svshm_mmap(struct file *filp, struct vm_area_struct *vma)
 {
 	bool write = vma->vm_flags & VM_WRITE;
 	int acc_mode = 0444;
-	struct svshm_attachment *att;
 	struct svshm_perm perm;
 	struct svshm_seg *seg;
 	struct file *file;
@@ -204,38 +416,20 @@ int svshm_mmap(struct file *filp, struct vm_area_struct *vma)
 	if (ret)
 		goto out_put;
 
-	ret = -ENOMEM;
-	att = kzalloc(sizeof(*att), GFP_KERNEL_ACCOUNT);
-	if (!att)
-		goto out_put;
-	file = svshm_attach_file(seg, att, write);
+	file = svshm_attach_file(seg, write);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
-		kfree(att);
 		goto out_put;
 	}
-
-	/* From here on the VMA's file owns @att and the segment reference. */
+	/* From here on the VMA's file owns the segment reference. */
 	vma->vm_pgoff = 0;
 	vma_set_file(vma, file);
 	fput(file);
-	ret = svshm_vfs_mmap(seg->shm_file, vma);
+	ret = svshm_attach_mmap(file, vma);
 	if (ret)
 		return ret;
 	if (!write)
 		svshm_vm_flags_clear(vma, VM_MAYWRITE);
-
-	spin_lock(&seg->lock);
-	if (seg->destroyed) {
-		spin_unlock(&seg->lock);
-		return -EIDRM;
-	}
-	att->vm_ops = vma->vm_ops;
-	vma->vm_ops = &svshm_vm_ops;
-	seg->nattch++;
-	seg->atime = ktime_get_real_seconds();
-	svshm_set_lpid(seg);
-	spin_unlock(&seg->lock);
 	return 0;
 
 out_put:
@@ -245,23 +439,24 @@ out_put:
 
 /**
  * svshm_attach() - shmat(2): map a segment into the caller
- * @filp: the device file, which the mapping goes through
  * @id: the segment id
  * @flags: SHM_RDONLY, SHM_RND, SHM_REMAP, SHM_EXEC
  * @addr: in: the address asked, 0 for any; out: where it was mapped
  *
- * Checks in native do_shmat()'s order, then maps the whole segment with
- * vm_mmap(), which calls svshm_mmap(). Without SHM_REMAP an address in use
+ * Checks in native do_shmat()'s order, one lookup and one permission
+ * check, then maps the whole segment with vm_mmap() of a new attach file,
+ * which calls svshm_attach_mmap(). Without SHM_REMAP an address in use
  * fails, atomically (MAP_FIXED_NOREPLACE) rather than by a separate look.
+ * The attach count is held across vm_mmap(): see the top of this file.
  */
-long svshm_attach(struct file *filp, int id, int flags, unsigned long *addr)
+long svshm_attach(int id, int flags, unsigned long *addr)
 {
 	unsigned long prot = PROT_READ, mflags = MAP_SHARED, ret;
 	unsigned long a = *addr;
 	int acc_mode = 0444;
 	struct svshm_perm perm;
 	struct svshm_seg *seg;
-	size_t size;
+	struct file *file;
 	int err;
 
 	if (id < 0)
@@ -291,19 +486,34 @@ long svshm_attach(struct file *filp, int id, int flags, unsigned long *addr)
 	if (!seg)
 		return -EINVAL;
 	svshm_perm_snapshot(seg, &perm);
-	size = seg->size;
-	svshm_seg_put(seg);
 	err = svshm_perm_access(&perm, acc_mode);
 	if (err)
-		return err;
-	if (a && !(flags & SHM_REMAP) && a + size < a)
-		return -EINVAL;
+		goto out_put;
+	err = -EINVAL;
+	if (a && !(flags & SHM_REMAP) && a + seg->size < a)
+		goto out_put;
 
-	ret = vm_mmap(filp, a, size, prot, mflags, (unsigned long)id << PAGE_SHIFT);
+	err = svshm_seg_open(seg, false);
+	if (err)
+		goto out_put;
+	file = svshm_attach_file(seg, prot & PROT_WRITE);
+	if (IS_ERR(file)) {
+		err = PTR_ERR(file);
+		svshm_seg_close(seg, false);
+		goto out_put;
+	}
+	/* The file owns the segment reference now, and keeps it to the end. */
+	ret = vm_mmap(file, a, seg->size, prot, mflags, 0);
+	svshm_seg_close(seg, false);
+	fput(file);
 	if (IS_ERR_VALUE(ret))
 		return (long)ret == -EEXIST ? -EINVAL : (long)ret;
 	*addr = ret;
 	return 0;
+
+out_put:
+	svshm_seg_put(seg);
+	return err;
 }
 
 /* Is @vma a piece of an attachment made at @addr (native's shmdt test)? */
@@ -315,8 +525,11 @@ static bool svshm_vma_at(struct vm_area_struct *vma, unsigned long addr)
 
 /*
  * Find the next piece to unmap at or above @from: the first svshm VMA that
- * starts where an attachment at @addr would put it, then only pieces of
- * that same attachment (@file) ending within its size (@end).
+ * starts where an attachment at @addr would put it (@end still 0), then
+ * only pieces of that same attachment (@file) ending within its size
+ * (@end). The file is referenced only if the first piece does not end the
+ * attachment, to tell its further pieces from another's after an unmap:
+ * most often the first piece is the whole attachment.
  */
 static bool svshm_detach_next(struct mm_struct *mm, unsigned long addr,
 			      unsigned long from, struct file **file,
@@ -328,13 +541,14 @@ static bool svshm_detach_next(struct mm_struct *mm, unsigned long addr,
 
 	mmap_read_lock(mm);
 	for (vma = find_vma(mm, from); vma; vma = find_vma(mm, vma->vm_end)) {
-		if (*file && vma->vm_end > *end)
+		if (*end && vma->vm_end > *end)
 			break;
-		if (!svshm_vma_at(vma, addr) || (*file && vma->vm_file != *file))
+		if (!svshm_vma_at(vma, addr) || (*end && vma->vm_file != *file))
 			continue;
-		if (!*file) {
-			*file = get_file(vma->vm_file);
+		if (!*end) {
 			*end = addr + PAGE_ALIGN(svshm_vma_att(vma)->seg->size);
+			if (vma->vm_end < *end)
+				*file = get_file(vma->vm_file);
 		}
 		*start = vma->vm_start;
 		*stop = vma->vm_end;
@@ -373,8 +587,7 @@ long svshm_detach(unsigned long addr)
 			break;
 		from = stop;
 	}
-	if (!file)
-		return -EINVAL;
-	fput(file);
-	return 0;
+	if (file)
+		fput(file);
+	return end ? 0 : -EINVAL;
 }

@@ -45,8 +45,44 @@ static inline int svshm_vfs_mmap(struct file *file, struct vm_area_struct *vma)
 #endif
 }
 
-/* A shmem file for a segment; @noreserve: SHM_NORESERVE, no accounting. */
-static inline struct file *svshm_shmem_file_setup(const char *name,
+#ifdef CONFIG_NUMA
+/* The vm_ops shmem installed on an attachment (attach.c). */
+const struct vm_operations_struct *svshm_vma_shmem_ops(struct vm_area_struct *vma);
+
+/*
+ * An attachment's vm_ops->get_policy: shmem's, as native's
+ * shm_get_policy(); without one, the VMA's own policy. The hook gained an
+ * interleave index (6.7).
+ */
+#ifdef SVSHM_HAVE_GET_POLICY_ILX
+static inline struct mempolicy *
+svshm_vm_get_policy(struct vm_area_struct *vma, unsigned long addr, pgoff_t *ilx)
+{
+	const struct vm_operations_struct *ops = svshm_vma_shmem_ops(vma);
+
+	if (!ops->get_policy)
+		return vma->vm_policy;
+	return ops->get_policy(vma, addr, ilx);
+}
+#else
+static inline struct mempolicy *
+svshm_vm_get_policy(struct vm_area_struct *vma, unsigned long addr)
+{
+	const struct vm_operations_struct *ops = svshm_vma_shmem_ops(vma);
+
+	if (!ops->get_policy)
+		return vma->vm_policy;
+	return ops->get_policy(vma, addr);
+}
+#endif
+#endif
+
+/*
+ * A shmem file for a segment, on @mnt (svshm's own tmpfs mount) or, for
+ * NULL, on shmem's internal one; @noreserve: SHM_NORESERVE, no accounting.
+ */
+static inline struct file *svshm_shmem_file_setup(struct vfsmount *mnt,
+						  const char *name,
 						  loff_t size, bool noreserve)
 {
 #ifdef SVSHM_HAVE_SHMEM_SETUP_VMA_FLAGS
@@ -54,10 +90,12 @@ static inline struct file *svshm_shmem_file_setup(const char *name,
 
 	if (noreserve)
 		vma_flags_set(&flags, VMA_NORESERVE_BIT);
-	return shmem_file_setup(name, size, flags);
 #else
-	return shmem_file_setup(name, size, noreserve ? VM_NORESERVE : 0);
+	unsigned long flags = noreserve ? VM_NORESERVE : 0;
 #endif
+	if (mnt)
+		return shmem_file_setup_with_mnt(mnt, name, size, flags);
+	return shmem_file_setup(name, size, flags);
 }
 
 #endif /* _SVSHM_COMPAT_H */

@@ -39,7 +39,7 @@ static long svshm_ioctl_ctl(void __user *argp)
 	return svshm_ctl(c.id, c.cmd, u64_to_user_ptr(c.buf));
 }
 
-static long svshm_ioctl_attach(struct file *filp, void __user *argp)
+static long svshm_ioctl_attach(void __user *argp)
 {
 	struct svshm_attach a;
 	unsigned long addr;
@@ -49,7 +49,7 @@ static long svshm_ioctl_attach(struct file *filp, void __user *argp)
 		return -EFAULT;
 	/* Beyond user space, vm_mmap() says ENOMEM, after the id checks, as native. */
 	addr = a.addr;
-	ret = svshm_attach(filp, a.id, a.flags, &addr);
+	ret = svshm_attach(a.id, a.flags, &addr);
 	if (ret)
 		return ret;
 	a.addr = addr;
@@ -81,7 +81,7 @@ long svshm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	case SVSHM_IOC_CTL:
 		return svshm_ioctl_ctl(argp);
 	case SVSHM_IOC_ATTACH:
-		return svshm_ioctl_attach(filp, argp);
+		return svshm_ioctl_attach(argp);
 	case SVSHM_IOC_DETACH:
 		return svshm_ioctl_detach(arg);
 	default:

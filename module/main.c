@@ -67,6 +67,7 @@ static const struct file_operations svshm_fops = {
 	.owner = THIS_MODULE,
 	.unlocked_ioctl = svshm_ioctl,
 	.mmap = svshm_mmap,
+	.get_unmapped_area = svshm_get_unmapped_area,
 	.llseek = noop_llseek,
 };
 
@@ -82,9 +83,12 @@ static int __init svshm_init(void)
 {
 	int ret;
 
-	ret = svshm_table_init();
+	ret = svshm_huge_init();
 	if (ret)
 		return ret;
+	ret = svshm_table_init();
+	if (ret)
+		goto out_huge;
 	ret = svshm_proc_init();
 	if (ret)
 		goto out_table;
@@ -97,6 +101,8 @@ out_proc:
 	svshm_proc_exit();
 out_table:
 	svshm_table_exit();
+out_huge:
+	svshm_huge_exit();
 	return ret;
 }
 
@@ -110,6 +116,7 @@ static void __exit svshm_exit(void)
 	svshm_proc_exit();
 	svshm_table_exit();
 	svshm_lock_exit();
+	svshm_huge_exit();
 }
 
 module_init(svshm_init);

@@ -62,9 +62,11 @@
  *
  * @destroyed is set under the rwsem and @lock, in the same @lock section
  * that sees @nattch at 0, before svshm_table_destroy_locked() unlists the
- * segment; svshm_mmap() checks it in the @lock section that counts a new
- * attachment. So an attach either is counted first, and the segment lives
- * on, or fails with EIDRM: it never maps a segment that is being unlisted.
+ * segment; attach.c checks it in the @lock section that counts a new
+ * attachment (svshm_seg_open()). So an attach either is counted first, and
+ * the segment lives on, or fails with EIDRM: it never maps a segment that
+ * is being unlisted. shmat() holds a count across its whole mmap (native's
+ * do_shmat() does the same), so @nattch may exceed the VMAs for a while.
  */
 struct svshm_seg {
 	int id;
@@ -82,7 +84,7 @@ struct svshm_seg {
 	kgid_t gid;
 	umode_t mode;			/* 0777 | SHM_DEST | SHM_LOCKED */
 	bool destroyed;			/* being unlisted: no attach may start */
-	unsigned long nattch;		/* VMAs mapping the segment */
+	unsigned long nattch;		/* VMAs, and shmat() calls under way */
 	time64_t atime, dtime, ctime;
 	struct pid *lpid;
 
@@ -127,7 +129,10 @@ int svshm_perm_owner(const struct svshm_perm *p);
 
 /* attach.c */
 int svshm_mmap(struct file *filp, struct vm_area_struct *vma);
-long svshm_attach(struct file *filp, int id, int flags, unsigned long *addr);
+unsigned long svshm_get_unmapped_area(struct file *filp, unsigned long addr,
+				      unsigned long len, unsigned long pgoff,
+				      unsigned long flags);
+long svshm_attach(int id, int flags, unsigned long *addr);
 long svshm_detach(unsigned long addr);
 
 /* ctl.c */
@@ -137,6 +142,11 @@ long svshm_ctl(int id, int cmd, void __user *buf);
 long svshm_ctl_lock(int id, int cmd);
 void svshm_seg_unlock_locked(struct svshm_seg *seg);
 void svshm_lock_exit(void);
+
+/* huge.c */
+int svshm_huge_init(void);
+void svshm_huge_exit(void);
+struct vfsmount *svshm_shm_mnt(void);
 
 /* proc.c */
 int svshm_proc_init(void);

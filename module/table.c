@@ -355,7 +355,8 @@ static int svshm_seg_create(key_t key, size_t size, int flags)
 		return -ENOMEM;
 
 	snprintf(name, sizeof(name), "SYSV%08x", key);
-	seg->shm_file = svshm_shmem_file_setup(name, size, flags & SHM_NORESERVE);
+	seg->shm_file = svshm_shmem_file_setup(svshm_shm_mnt(), name, size,
+					       flags & SHM_NORESERVE);
 	if (IS_ERR(seg->shm_file)) {
 		ret = PTR_ERR(seg->shm_file);
 		goto out_free;

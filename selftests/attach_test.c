@@ -405,6 +405,55 @@ TEST_F(att, fixed_addr_with_remap_replaces_mapping)
 	munmap(m + SEG_PAGES * PG, PG);
 }
 
+/*
+ * SHM_REMAP over the last attachment of a removed segment: the old mapping
+ * goes first, but shmat holds the segment meanwhile (native's do_shmat()
+ * raises its count across the mmap), so the segment lives on in the new
+ * attachment with its data.
+ */
+TEST_F(att, remap_over_last_attachment_after_rmid_keeps_the_segment)
+{
+	char *p = att_at(self, variant->b, NULL, 0);
+
+	ASSERT_NE((char *)-1, p) TH_LOG("shmat: %s", strerror(errno));
+	memset(p, 'd', SEG_SIZE);
+	ASSERT_EQ(0, variant->b->ctl(self->id, IPC_RMID, NULL));
+	EXPECT_EQ(p, variant->b->at(self->id, p, SHM_REMAP))
+		TH_LOG("shmat SHM_REMAP: %s", strerror(errno));
+	EXPECT_EQ(1, nattch(variant->b, self->id));
+	EXPECT_EQ('d', p[0]);
+	EXPECT_EQ('d', p[SEG_SIZE - 1]);
+	ASSERT_EQ(0, att_dt(self, variant->b, p));
+	/* The last detach destroys it now. */
+	EXPECT_EQ(-1, nattch(variant->b, self->id));
+	EXPECT_EQ(EINVAL, errno);
+	self->id = -1;
+}
+
+/*
+ * remap_file_pages() re-mmaps the VMA's file (LTP's shmctl05): page 0 of
+ * the attachment shows page 2 of the segment, in a VMA of its own.
+ */
+TEST_F(att, remap_file_pages_on_an_attachment)
+{
+	char *p = att_at(self, variant->b, NULL, 0);
+	int i;
+
+	ASSERT_NE((char *)-1, p) TH_LOG("shmat: %s", strerror(errno));
+	for (i = 0; i < SEG_PAGES; i++)
+		p[i * PG] = 'a' + i;
+	ASSERT_EQ(0, remap_file_pages(p, PG, 0, 2, 0))
+		TH_LOG("remap_file_pages: %s", strerror(errno));
+	EXPECT_EQ('c', p[0]);
+	EXPECT_EQ('b', p[PG]);
+	EXPECT_EQ('c', p[2 * PG]);
+	EXPECT_EQ(2, nattch(variant->b, self->id));
+	/* shmdt matches no piece at @p (its offset is 2): unmap by hand. */
+	att_forget(self, p);
+	ASSERT_EQ(0, munmap(p, SEG_PAGES * PG));
+	EXPECT_EQ(0, nattch(variant->b, self->id));
+}
+
 /* Native's do_mmap() refuses a fixed range beyond the user address space so. */
 TEST_F(att, addr_beyond_user_space_is_enomem)
 {

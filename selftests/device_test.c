@@ -136,4 +136,24 @@ TEST(read_only_open_still_answers)
 	close(fd);
 }
 
+/* An attachment is a mapping of the segment, not of the device: its rights decide. */
+TEST(read_only_open_attaches_read_write)
+{
+	struct svshm_get g = { .key = IPC_PRIVATE, .size = 4096, .flags = IPC_CREAT | 0600 };
+	struct svshm_attach a = { 0 };
+	int fd = open("/dev/svshm", O_RDONLY | O_CLOEXEC);
+
+	ASSERT_LE(0, fd);
+	a.id = ioctl(fd, SVSHM_IOC_GET, &g);
+	ASSERT_LE(0, a.id);
+	EXPECT_EQ(0, ioctl(fd, SVSHM_IOC_ATTACH, &a));
+	if (a.addr) {
+		*(volatile char *)(uintptr_t)a.addr = 1;
+		EXPECT_EQ(0, ioctl(fd, SVSHM_IOC_DETACH, (unsigned long)a.addr));
+	}
+	EXPECT_EQ(0, ioctl(fd, SVSHM_IOC_CTL,
+			   &(struct svshm_ctl){ .id = a.id, .cmd = IPC_RMID }));
+	close(fd);
+}
+
 TEST_HARNESS_MAIN

@@ -5,7 +5,7 @@
  * task filter this process), while get, attach, touch, stat, set, lock and
  * remove run in a loop. Every failure must reach the caller as a native
  * errno (ENOMEM and friends), never a crash; afterwards the table must be
- * empty and the memory counters back where they were (kmemleak, on the
+ * as it was found and the memory counters back where they were (kmemleak, on the
  * debug kernel, finds what leaked). Prints how many injected failures
  * each operation met. Needs root and a kernel with fault injection.
  *
@@ -158,7 +158,7 @@ int main(int argc, char **argv)
 {
 	unsigned long start, end, total = 0;
 	int rounds = 300, percent = 30, opt;
-	struct shm_info info;
+	struct shm_info info, base;
 
 	while ((opt = getopt(argc, argv, "r:p:")) != -1) {
 		if (opt == 'r')
@@ -172,24 +172,28 @@ int main(int argc, char **argv)
 		printf("# faultinject: this kernel has no failslab/fail_page_alloc: skipped\n");
 		return 0;
 	}
-	/* Open the device before aiming: the open is not what is tested. */
-	if (svshm_shmctl(0, IPC_INFO, (struct shmid_ds *)&info) < 0 ||
+	/*
+	 * Open the device before aiming: the open is not what is tested. The
+	 * table as found is the baseline to come back to.
+	 */
+	if (svshm_shmctl(0, SHM_INFO, (struct shmid_ds *)&info) < 0 ||
 	    module_range(&start, &end) ||
 	    setup("failslab", start, end, percent) ||
 	    setup("fail_page_alloc", start, end, percent)) {
 		perror("faultinject: setup");
 		return 1;
 	}
+	base = info;
 	for (int i = 0; i < rounds; i++)
 		round_trip();
 	setup("failslab", start, end, 0);
 	setup("fail_page_alloc", start, end, 0);
 
-	if (svshm_shmctl(0, SHM_INFO, (struct shmid_ds *)&info) < 0 || info.used_ids ||
-	    info.shm_tot) {
+	if (svshm_shmctl(0, SHM_INFO, (struct shmid_ds *)&info) < 0 ||
+	    info.used_ids != base.used_ids || info.shm_tot != base.shm_tot) {
 		bad++;
-		fprintf(stderr, "faultinject: table not empty: %d ids, %lu pages\n",
-			info.used_ids, info.shm_tot);
+		fprintf(stderr, "faultinject: table not as found: %d ids, %lu pages (before: %d, %lu)\n",
+			info.used_ids, info.shm_tot, base.used_ids, base.shm_tot);
 	}
 	for (int op = 0; op < FI_COUNT; op++) {
 		printf("# faultinject %-7s %6lu calls, %6lu injected failures\n", names[op],

@@ -10,10 +10,16 @@
  * system wide and approximate (per-cpu batches and free lists), so each
  * check allows a margin well below the amounts that would show a wrong
  * behaviour; 128 MiB are touched so that the margins stay small beside it.
+ *
+ * Also where the pages come from: huge pages where native gets them
+ * (shmem_enabled=always), and the NUMA policy that mbind() sets on an
+ * attachment, which is the segment's, as native's.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -222,6 +228,135 @@ TEST_F_TIMEOUT(mem, rmid_while_attached_frees_at_last_detach, 90)
 	TH_LOG("after last detach: Shmem %+ld kB, MemAvailable %+ld kB after %.1f s",
 	       (m.shmem - m0.shmem) / 1024, (m.avail - m0.avail) / 1024, t);
 	EXPECT_GT(AVAIL_SLACK, m0.avail - m.avail);
+}
+
+#define THP_SHMEM	"/sys/kernel/mm/transparent_hugepage/shmem_enabled"
+#define HPAGE		(2 * MiB)
+#define HUGE_SEG	(16 * MiB)
+
+/* The setting shown in brackets in @path ("always [never] ..."), or -1. */
+static int read_choice(const char *path, char *buf, size_t len)
+{
+	char text[256], *l, *r;
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	l = strchr(text, '[');
+	r = l ? strchr(l, ']') : NULL;
+	if (!r || (size_t)(r - l) > len)
+		return -1;
+	memcpy(buf, l + 1, r - l - 1);
+	buf[r - l - 1] = '\0';
+	return 0;
+}
+
+static int write_str(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fputs(s, f) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+/* ShmemPmdMapped of the mapping that begins at @addr, in kB; -1 if none. */
+static long pmd_mapped_kb(const void *addr)
+{
+	char line[256];
+	unsigned long s, e;
+	FILE *f = fopen("/proc/self/smaps", "r");
+	long kb = -1;
+	bool in = false;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		/* A mapping's first line; no field's name reads as "hex-hex". */
+		if (sscanf(line, "%lx-%lx ", &s, &e) == 2) {
+			if (in)
+				break;
+			in = s == (uintptr_t)addr;
+		} else if (in && sscanf(line, "ShmemPmdMapped: %ld kB", &kb) == 1) {
+			break;
+		}
+	}
+	fclose(f);
+	return kb;
+}
+
+/*
+ * With shmem_enabled=always, a 16 MiB attachment starts on a 2 MiB
+ * boundary (where shmem would put its file) and its pages are mapped by
+ * PMD, as native's. Root only: the setting is put back afterwards.
+ */
+TEST_F_TIMEOUT(mem, huge_pages_where_native_gets_them, 90)
+{
+	char old[32];
+	long kb;
+	char *p;
+
+	if (read_choice(THP_SHMEM, old, sizeof(old)))
+		SKIP(return, "no transparent huge pages for shmem in this kernel");
+	if (geteuid() != 0)
+		SKIP(return, "root only: sets " THP_SHMEM);
+	ASSERT_EQ(0, write_str(THP_SHMEM, "always"));
+	self->id = variant->b->get(IPC_PRIVATE, HUGE_SEG, IPC_CREAT | 0600);
+	p = self->id < 0 ? (char *)-1 : variant->b->at(self->id, NULL, 0);
+	if (p != (char *)-1) {
+		touch(p, HUGE_SEG);
+		kb = pmd_mapped_kb(p);
+	}
+	write_str(THP_SHMEM, old);
+	ASSERT_LE(0, self->id) TH_LOG("shmget: %s", strerror(errno));
+	ASSERT_NE((char *)-1, p) TH_LOG("shmat: %s", strerror(errno));
+	EXPECT_EQ(0, (uintptr_t)p % HPAGE) TH_LOG("attached at %p", p);
+	EXPECT_LT(0, kb) TH_LOG("ShmemPmdMapped: %ld kB", kb);
+	EXPECT_EQ(0, variant->b->dt(p));
+}
+
+#define MPOL_BIND_	2	/* <linux/mempolicy.h>, without libnuma */
+#define MPOL_F_ADDR_	2
+
+/*
+ * mbind(MPOL_BIND, node 0) on one attachment sets the segment's shared
+ * policy (shmem's), which get_mempolicy(MPOL_F_ADDR) then reads back on
+ * another attachment of it. A kernel without NUMA answers ENOSYS to both
+ * backends alike.
+ */
+TEST_F(mem, mbind_sets_the_policy_of_the_segment)
+{
+	unsigned long mask = 1, got = 0;
+	char *p, *q;
+	int mode = -1;
+	long ret;
+
+	self->id = variant->b->get(IPC_PRIVATE, 4 * PG, IPC_CREAT | 0600);
+	ASSERT_LE(0, self->id) TH_LOG("shmget: %s", strerror(errno));
+	p = variant->b->at(self->id, NULL, 0);
+	ASSERT_NE((char *)-1, p) TH_LOG("shmat: %s", strerror(errno));
+	q = variant->b->at(self->id, NULL, 0);
+	ASSERT_NE((char *)-1, q) TH_LOG("shmat: %s", strerror(errno));
+	ret = syscall(SYS_mbind, p, 4 * PG, MPOL_BIND_, &mask, 8 * sizeof(mask), 0);
+	if (ret && errno == ENOSYS) {
+		EXPECT_EQ(-1, syscall(SYS_get_mempolicy, &mode, &got, 8 * sizeof(got),
+				      q, MPOL_F_ADDR_));
+		EXPECT_EQ(ENOSYS, errno);
+	} else {
+		EXPECT_EQ(0, ret) TH_LOG("mbind: %s", strerror(errno));
+		EXPECT_EQ(0, syscall(SYS_get_mempolicy, &mode, &got, 8 * sizeof(got),
+				     q, MPOL_F_ADDR_)) TH_LOG("get_mempolicy: %s", strerror(errno));
+		EXPECT_EQ(MPOL_BIND_, mode);
+		EXPECT_EQ(1, got);
+	}
+	EXPECT_EQ(0, variant->b->dt(q));
+	EXPECT_EQ(0, variant->b->dt(p));
 }
 
 TEST_HARNESS_MAIN

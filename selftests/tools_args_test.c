@@ -197,7 +197,8 @@ static int junk(int i, const struct seg *s, char *buf, size_t len)
 	return 0;
 }
 
-TEST_F(table, junk_changes_nothing)
+/* About 800 tool runs: minutes under the debug kernel's sanitizers. */
+TEST_F_TIMEOUT(table, junk_changes_nothing, 900)
 {
 	static const char *const id_opts[] = { "-m", "--shmem-id" };
 	static const char *const key_opts[] = { "-M", "--shmem-key" };

@@ -13,14 +13,15 @@
  * Only 64-bit callers are served: there is no compat_ioctl.
  *
  * Each ioctl below says what it reads (In), what it writes (Out), what it
- * returns and its errors; any other command gets ENOTTY. A read-write
- * SVSHM_IOC_ATTACH maps through the descriptor it is asked on, so it needs
- * one opened O_RDWR (libsvshm's is).
+ * returns and its errors; any other command gets ENOTTY. Any open of
+ * /dev/svshm, read-only included, serves them all: each call is checked
+ * against the caller's credentials, as the system calls are.
  *
  * A segment is attached by mmap(2) of /dev/svshm at offset id * PAGE_SIZE,
  * MAP_SHARED, with a length of the segment's size rounded up to pages, or by
- * SVSHM_IOC_ATTACH, which does that mmap on the caller's behalf from the
- * segment's size and returns the address (one system call per shmat()).
+ * SVSHM_IOC_ATTACH, which maps the segment as shmat() does and returns the
+ * address (one system call per shmat()). Both make the same mapping, of a
+ * file of the segment's own, not of /dev/svshm.
  */
 #ifndef _UAPI_LINUX_SVSHM_H
 #define _UAPI_LINUX_SVSHM_H
