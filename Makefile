@@ -8,7 +8,9 @@
 #   make bench           native and svshm side by side, in each kernel's guest
 #   make stress          the long torture, fuzz and fault-injection run (debug kernel)
 #   make kernels         build (or find cached) the kernels the matrix builds itself
-#   make install         module (modules_install, depmod), libraries, header, tools
+#   make install         module, libraries, headers, svshm.pc, tools, man pages,
+#                        modules-load.d and udev files (DESTDIR, PREFIX)
+#   make uninstall       all that make install put there
 #   make clean           back to what git has
 # KDIR defaults to the running kernel's build tree, else the newest
 # kernel installed with headers (scripts/kdir.sh); found once per make.
@@ -22,19 +24,30 @@ CFLAGS ?= -O2 -g
 CFLAGS += -Wall -Wextra -Werror -D_GNU_SOURCE -Iuapi -Ilib
 LDLIBS_T := -lpthread
 
-LIBS := lib/libsvshm.so lib/libsvshm-preload.so
+LIBS := lib/libsvshm.so.1 lib/libsvshm.so lib/libsvshm-preload.so
 TESTS := $(patsubst %.c,build/%,$(wildcard selftests/*_test.c)) build/selftests/nodev \
 	 build/selftests/torture build/selftests/fuzz \
 	 build/selftests/faultinject build/selftests/bench \
 	 build/selftests/abi_peer_v1 build/selftests/abi_peer_v3
-TOOLS := build/tools/svshm-demo build/tools/svshm-ipcs build/tools/svshm-ipcrm
+TOOLS := build/tools/svshm-demo build/tools/svshm-ipcs build/tools/svshm-ipcrm \
+	 build/tools/svshm-ipcmk build/tools/svshm
 KSFT = $(shell scripts/kernel-source.sh)/tools/testing/selftests
 
 PREFIX ?= /usr/local
 DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+# systemd and udev read these under /usr/local/lib as under /usr/lib.
+MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+MANPAGES := $(wildcard man/*.[1-8])
 
 .PHONY: all module kdir-check lib selftests tools check demo bench stress kernels clean \
-	deps install
+	deps install uninstall
 
 # The selftests are not in plain make: they need the kernel's
 # kselftest_harness.h, from 1.7 GB of unpacked kernel source (make check
@@ -53,8 +66,13 @@ lib: $(LIBS)
 selftests: $(TESTS)
 tools: $(TOOLS)
 
-lib/libsvshm.so: lib/svshm.c lib/svshm.h uapi/linux/svshm.h
-	$(CC) $(CFLAGS) -fPIC -shared -Wl,-soname,libsvshm.so -o $@ lib/svshm.c
+# The soname carries the library's ABI: a change to the shm* prototypes or
+# to what they mean bumps it. libsvshm.so is the link-time name (-lsvshm).
+lib/libsvshm.so.1: lib/svshm.c lib/svshm.h uapi/linux/svshm.h
+	$(CC) $(CFLAGS) -fPIC -shared -Wl,-soname,libsvshm.so.1 -o $@ lib/svshm.c
+
+lib/libsvshm.so: lib/libsvshm.so.1
+	ln -sf libsvshm.so.1 $@
 
 lib/libsvshm-preload.so: lib/svshm.c lib/preload.c lib/svshm.h uapi/linux/svshm.h
 	$(CC) $(CFLAGS) -fPIC -shared -o $@ lib/svshm.c lib/preload.c
@@ -62,6 +80,9 @@ lib/libsvshm-preload.so: lib/svshm.c lib/preload.c lib/svshm.h uapi/linux/svshm.
 build/selftests/%: selftests/%.c $(wildcard selftests/*.h) lib/svshm.c lib/svshm.h uapi/linux/svshm.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -isystem $(KSFT) -Iselftests -o $@ $< lib/svshm.c $(LDLIBS_T)
+
+# lifecycle_test loads and unloads through libkmod.
+build/selftests/lifecycle_test: LDLIBS_T += -lkmod
 
 # The library built for another ABI version, for abi_test.
 build/selftests/abi_peer_v%: selftests/abi_peer.c lib/svshm.c lib/svshm.h uapi/linux/svshm.h
@@ -75,17 +96,57 @@ build/tools/%: tools/%.c tools/args.c tools/args.h lib/svshm.c lib/svshm.h uapi/
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DSVSHM_VERSION='"$(SVSHM_VERSION)"' -o $@ $< tools/args.c lib/svshm.c
 
+# The admin command speaks to the kernel through libkmod, not the device.
+build/tools/svshm: tools/svshm.c tools/args.c tools/args.h uapi/linux/svshm.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DSVSHM_VERSION='"$(SVSHM_VERSION)"' -o $@ $< tools/args.c -lkmod
+
+build/svshm.pc: svshm.pc.in dkms.conf
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+		-e 's|@VERSION@|$(SVSHM_VERSION)|' svshm.pc.in >$@
+
 deps:
 	scripts/install-deps.sh
 
-install: module lib tools
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	install -D -m 0755 lib/libsvshm.so $(DESTDIR)$(PREFIX)/lib/libsvshm.so
-	install -D -m 0755 lib/libsvshm-preload.so $(DESTDIR)$(PREFIX)/lib/libsvshm-preload.so
-	install -D -m 0644 lib/svshm.h $(DESTDIR)$(PREFIX)/include/svshm.h
-	install -D -m 0644 uapi/linux/svshm.h $(DESTDIR)$(PREFIX)/include/linux/svshm.h
-	install -D -m 0755 build/tools/svshm-ipcs $(DESTDIR)$(PREFIX)/bin/svshm-ipcs
-	install -D -m 0755 build/tools/svshm-ipcrm $(DESTDIR)$(PREFIX)/bin/svshm-ipcrm
+# The kernel release KDIR builds for: the module's directory under /lib/modules.
+KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+
+# Nothing outside DESTDIR: the module goes under $(DESTDIR)/lib/modules
+# (INSTALL_MOD_PATH), and depmod runs only for a real install (DESTDIR
+# empty); a staged tree (a package) runs depmod where it is installed.
+install: module lib tools build/svshm.pc
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates \
+		DEPMOD=true modules_install
+	$(if $(DESTDIR),,depmod -a $(KVER))
+	install -D -m 0755 lib/libsvshm.so.1 $(DESTDIR)$(LIBDIR)/libsvshm.so.1
+	ln -sf libsvshm.so.1 $(DESTDIR)$(LIBDIR)/libsvshm.so
+	install -D -m 0755 lib/libsvshm-preload.so $(DESTDIR)$(LIBDIR)/libsvshm-preload.so
+	install -D -m 0644 lib/svshm.h $(DESTDIR)$(INCLUDEDIR)/svshm.h
+	install -D -m 0644 uapi/linux/svshm.h $(DESTDIR)$(INCLUDEDIR)/linux/svshm.h
+	install -D -m 0644 build/svshm.pc $(DESTDIR)$(PKGCONFIGDIR)/svshm.pc
+	install -D -m 0755 build/tools/svshm-ipcs $(DESTDIR)$(BINDIR)/svshm-ipcs
+	install -D -m 0755 build/tools/svshm-ipcrm $(DESTDIR)$(BINDIR)/svshm-ipcrm
+	install -D -m 0755 build/tools/svshm-ipcmk $(DESTDIR)$(BINDIR)/svshm-ipcmk
+	install -D -m 0755 build/tools/svshm $(DESTDIR)$(SBINDIR)/svshm
+	for m in $(MANPAGES); do \
+		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m#man/} || exit 1; \
+	done
+	install -D -m 0644 data/svshm-modules-load.conf $(DESTDIR)$(MODULESLOADDIR)/svshm.conf
+	install -D -m 0644 data/60-svshm.rules $(DESTDIR)$(UDEVRULESDIR)/60-svshm.rules
+
+# What install put there, file by file (the directories stay: others may share them).
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/svshm.ko*
+	$(if $(DESTDIR),,depmod -a $(KVER))
+	rm -f $(DESTDIR)$(LIBDIR)/libsvshm.so.1 $(DESTDIR)$(LIBDIR)/libsvshm.so \
+		$(DESTDIR)$(LIBDIR)/libsvshm-preload.so \
+		$(DESTDIR)$(INCLUDEDIR)/svshm.h $(DESTDIR)$(INCLUDEDIR)/linux/svshm.h \
+		$(DESTDIR)$(PKGCONFIGDIR)/svshm.pc \
+		$(DESTDIR)$(BINDIR)/svshm-ipcs $(DESTDIR)$(BINDIR)/svshm-ipcrm \
+		$(DESTDIR)$(BINDIR)/svshm-ipcmk $(DESTDIR)$(SBINDIR)/svshm \
+		$(DESTDIR)$(MODULESLOADDIR)/svshm.conf $(DESTDIR)$(UDEVRULESDIR)/60-svshm.rules
+	for m in $(MANPAGES); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m#man/}; done
 
 check:
 	scripts/check.sh
@@ -110,3 +171,6 @@ clean:
 	rm -f svshm.ko svshm.o svshm.mod svshm.mod.c svshm.mod.o .module-common.o \
 		modules.order Module.symvers .*.cmd module/*.o module/.*.cmd \
 		module/probes/*.o module/probes/.*.cmd
+	# A kselftest build without O= writes beside the sources (selftests/.gitignore).
+	cd selftests && rm -f *_test nodev torture fuzz faultinject bench abi_peer_v1 \
+		abi_peer_v3 svshm svshm-ipcs svshm-ipcrm svshm-ipcmk libsvshm-preload.so

@@ -125,3 +125,4 @@ module_exit(svshm_exit);
 MODULE_DESCRIPTION("System V shared memory through /dev/svshm");
 MODULE_AUTHOR("The svshm developers");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(SVSHM_VERSION);

@@ -17,7 +17,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 dir=$top/build/kernel/$kver
 rm -rf "$dir"
 mkdir -p "$dir"
-cp -r "$top/Kbuild" "$top/module" "$top/uapi" "$dir/"
+cp -r "$top/Kbuild" "$top/dkms.conf" "$top/module" "$top/uapi" "$dir/"
 log=$dir/build.log
 if [ -n "$plain" ]; then
 	make -C "$kdir" M="$dir" modules >"$log" 2>&1 || { cat "$log" >&2; exit 1; }

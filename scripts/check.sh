@@ -52,6 +52,14 @@ checkpatch() {
 }
 check "checkpatch --strict: module/ uapi/" checkpatch
 check "userspace builds with -Wall -Wextra -Werror" make -s lib selftests tools
+check "man pages lint clean (mandoc -Tlint)" mandoc -Tlint -Wwarning man/*
+check "make install DESTDIR stages all, make uninstall takes all back" scripts/install-check.sh
+# The kselftest target, linked into a kernel tree as a developer would; the
+# guests run the root pass through its runner (make run_tests).
+ktree=$(scripts/ksft-tree.sh "$ksrc" build/ksft/linux) kout=$top/build/ksft/out ksft=""
+check "kselftest target builds: make -C tools/testing/selftests TARGETS=svshm" \
+	make -s -C "$ktree/tools/testing/selftests" TARGETS=svshm O="$kout" &&
+	ksft="-k $ktree -o $kout"
 
 . scripts/target.sh
 kernels=$(scripts/kernels.sh) || { echo "0 passed, 1 failed"; exit 1; }
@@ -93,7 +101,7 @@ for k in $kernels; do
 	[ -f "$ko" ] || { failed=$((failed + 1)); echo "not ok - $k: no module to test"; continue; }
 	start=$(date +%s)
 	# shellcheck disable=SC2086
-	SVSHM_TIMEOUT=2400 scripts/qemu-run.sh $boot -n "$k" -- $env sh scripts/guest-tests.sh $long "$ko" $tests \
+	SVSHM_TIMEOUT=2400 scripts/qemu-run.sh $boot -n "$k" -- $env sh scripts/guest-tests.sh $long $ksft "$ko" $tests \
 		>"build/guest-$k.log" 2>&1
 	rc=$?
 	secs=$(($(date +%s) - start))

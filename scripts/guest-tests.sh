@@ -1,21 +1,27 @@
 #!/bin/sh
-# Usage (in the guest, as root): guest-tests.sh [-t SECONDS] [-f CALLS] [-x] [-r] KO [TEST...]
+# Usage (in the guest, as root):
+#   guest-tests.sh [-t SECONDS] [-f CALLS] [-x] [-r] [-k TREE -o OUT] KO [TEST...]
 # Load KO, run each selftest binary (default: all of build/selftests) as root
 # and again as an unprivileged user (nobody, no capabilities); then, when no
 # TEST is named or -x (the stress stages) is given, the torture run for
 # SECONDS (default 5), the ioctl fuzzer for CALLS calls (default 200000) as
 # root and as nobody, and fault injection where the kernel has it; unload KO.
-# -r runs the selftests as root only.
+# -r runs the selftests as root only. -k TREE -o OUT: the root pass runs
+# through the kselftest runner, make run_tests TARGETS=svshm O=OUT in the
+# kernel tree TREE (scripts/ksft-tree.sh; built there by make check), and
+# its KTAP is split back into one TAP file per test.
 # Each run's TAP goes to $svshm_rundir/tap/NAME.{root,user}.tap and to the
 # console; the steps of this script are TAP lines of their own in guest.tap.
 set -u
-torture=5 fuzz=200000 stress="" users="root user"
+torture=5 fuzz=200000 stress="" users="root user" ktree="" kout=""
 while [ $# -gt 1 ]; do
 	case $1 in
 	-t) torture=$2; shift ;;
 	-f) fuzz=$2; shift ;;
 	-x) stress=1 ;;
 	-r) users=root ;;
+	-k) ktree=$2; shift ;;
+	-o) kout=$2; shift ;;
 	*) break ;;
 	esac
 	shift
@@ -50,7 +56,54 @@ else
 fi
 
 [ $# -gt 0 ] || set -- build/selftests/*_test
+# Absolute: the kselftest runner starts each test in its own directory.
+case $ko in /*) ;; *) ko=$PWD/$ko ;; esac
 export SVSHM_KO="$ko"
+
+# The root pass through the kselftest runner. Its KTAP nests each test's
+# TAP under "# "; the lines between "# selftests: svshm: NAME" and the
+# runner's "ok N selftests: svshm: NAME" are NAME's own output, kept as
+# NAME.root.tap as a run by hand would have written it.
+if [ -n "$ktree" ]; then
+	names=""
+	for t in "$@"; do names="$names $(basename "$t")"; done
+	echo "# root pass: make run_tests in $ktree (kselftest runner)"
+	# The runner writes to /dev/stdout, a link that udev makes on a real
+	# system; the guest has no udev.
+	for l in 0:stdin 1:stdout 2:stderr; do
+		[ -e "/dev/${l#*:}" ] || ln -sf "/proc/self/fd/${l%%:*}" "/dev/${l#*:}"
+	done
+	SVSHM_TESTS="$names" make -s -C "$ktree/tools/testing/selftests" TARGETS=svshm \
+		O="$kout" run_tests 2>&1 | tee "$out/kselftest.ktap"
+	cur=""
+	while IFS= read -r line; do
+		case $line in
+		"# selftests: svshm: "*)
+			cur=${line#\# selftests: svshm: }
+			: >"$out/$cur.root.tap"
+			;;
+		"ok "*" selftests: svshm: "* | "not ok "*" selftests: svshm: "*)
+			name=${line##* selftests: svshm: }
+			name=${name%% *}
+			case $line in
+			ok*) step OK "$name as root exits 0 (kselftest runner)" ;;
+			*) step FAIL "$name as root: ${line#* selftests: svshm: } (kselftest runner)" "$out/$name.root.tap" ;;
+			esac
+			cur=""
+			;;
+		"# "*) [ -n "$cur" ] && printf '%s\n' "${line#\# }" >>"$out/$cur.root.tap" ;;
+		"#") [ -n "$cur" ] && echo >>"$out/$cur.root.tap" ;;
+		esac
+	done <"$out/kselftest.ktap"
+	# Every test must have answered: a runner that stopped early fails.
+	# (Not $n: step() counts with it.)
+	for want in $names; do
+		grep -qE "^(not )?ok [0-9]+ selftests: svshm: $want( |\$)" "$out/kselftest.ktap" ||
+			step FAIL "$want as root: no result from the kselftest runner" "$out/kselftest.ktap"
+	done
+	users=$(echo "$users" | sed 's/root//')
+fi
+
 unpriv="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all"
 for t in "$@"; do
 	name=$(basename "$t")

@@ -17,7 +17,7 @@ qemu-system-x86 busybox-static kmod cpio xz-utils gcc make util-linux
 PKGS="$DEMO
 linux-image-6.12-amd64 linux-headers-6.12-amd64
 linux-source-6.12
-libkmod-dev
+libkmod-dev pkgconf mandoc
 sparse dpkg-dev perl bc flex bison libelf-dev libssl-dev
 procps
 perl perl-modules-5.36 python3 python3-sysv-ipc postgresql-15

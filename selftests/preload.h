@@ -18,18 +18,21 @@
 #define NOBODY		65534
 #define OUT_MAX		16384
 
-/* The preload library: build/selftests/ -> lib/. */
+/* The preload library: beside us in a kselftest build, else build/selftests/ -> lib/. */
 static inline const char *preload_lib(void)
 {
 	static char lib[PATH_MAX];
-	char exe[PATH_MAX];
+	char exe[PATH_MAX], *dir;
 	ssize_t n;
 
 	if (lib[0])
 		return lib;
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = 0;
-	snprintf(lib, sizeof(lib), "%s/../../lib/libsvshm-preload.so", dirname(exe));
+	dir = dirname(exe);	/* once: it writes into exe */
+	snprintf(lib, sizeof(lib), "%s/libsvshm-preload.so", dir);
+	if (access(lib, R_OK))
+		snprintf(lib, sizeof(lib), "%s/../../lib/libsvshm-preload.so", dir);
 	return lib;
 }
 

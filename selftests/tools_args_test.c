@@ -63,14 +63,18 @@ static int snapshot(struct seg *s, int max_segs)
 static int run(const char *tool, const char *const *args, uid_t uid,
 	       char *out, size_t olen, char *err, size_t elen)
 {
-	char exe[PATH_MAX], path[PATH_MAX + 32];
+	char exe[PATH_MAX], path[PATH_MAX + 32], *dir;
 	const char *argv[12] = { tool };
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	int po[2], pe[2], st, argc = 1;
 	pid_t pid;
 
 	exe[n > 0 ? n : 0] = 0;
-	snprintf(path, sizeof(path), "%s/../tools/%s", dirname(exe), tool);
+	/* Beside this binary in a kselftest build, else in build/tools/. */
+	dir = dirname(exe);	/* once: it writes into exe */
+	snprintf(path, sizeof(path), "%s/%s", dir, tool);
+	if (access(path, X_OK))
+		snprintf(path, sizeof(path), "%s/../tools/%s", dir, tool);
 	while (*args && argc < 10)
 		argv[argc++] = *args++;
 	if (pipe(po) || pipe(pe))

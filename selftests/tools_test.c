@@ -18,14 +18,20 @@
 #include "kselftest_harness.h"
 #include "preload.h"
 
-/* build/tools/NAME, found from this binary in build/selftests/. */
+/*
+ * NAME beside this binary (a kselftest build puts the tools there), else
+ * build/tools/NAME, found from this binary in build/selftests/.
+ */
 static void tool(const char *name, char *buf, size_t len)
 {
-	char exe[PATH_MAX];
+	char exe[PATH_MAX], *dir;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
 	exe[n > 0 ? n : 0] = 0;
-	snprintf(buf, len, "%s/../tools/%s", dirname(exe), name);
+	dir = dirname(exe);	/* once: it writes into exe */
+	snprintf(buf, len, "%s/%s", dir, name);
+	if (access(buf, X_OK))
+		snprintf(buf, len, "%s/../tools/%s", dir, name);
 }
 
 /*

@@ -2,11 +2,13 @@
 /*
  * Strict number parsing for the tools: see args.h.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <linux/svshm.h>
 
@@ -57,6 +59,54 @@ int parse_key(const char *s, key_t *key)
 	if (errno || *end || v < INT_MIN || v > UINT32_MAX)
 		return -1;
 	*key = (key_t)(uint32_t)(int64_t)v;
+	return 0;
+}
+
+int parse_size(const char *s, size_t *size)
+{
+	static const char units[] = "KMGTPE";
+	unsigned long long v, unit = 1, base = 1024;
+	const char *u;
+	char *end;
+	int power;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	if (*end) {
+		u = strchr(units, toupper((unsigned char)*end));
+		if (!u)
+			return -1;
+		power = (int)(u - units) + 1;
+		end++;
+		if (!strcmp(end, "B"))
+			base = 1000;
+		else if (*end && strcmp(end, "iB"))
+			return -1;
+		while (power--)
+			unit *= base;
+	}
+	if (v > SIZE_MAX / unit)
+		return -1;
+	*size = (size_t)(v * unit);
+	return 0;
+}
+
+int parse_mode(const char *s, int *mode)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '7')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 8);
+	if (errno || *end || v > 0777)
+		return -1;
+	*mode = (int)v;
 	return 0;
 }
 

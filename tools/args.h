@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The command-line numbers of svshm-ipcs and svshm-ipcrm, parsed as
+ * The command-line numbers of svshm-ipcs, svshm-ipcrm and svshm-ipcmk, parsed as
  * util-linux parses them (strtos32_or_err): the whole string or nothing,
  * never a prefix and never a default. A tool that guesses removes the
  * wrong segment: atoi("junk") is 0, a valid id.
@@ -26,6 +26,17 @@ int parse_id(const char *s, int *id);
  * digits is refused: ipcrm reads it as octal, a reader as decimal. 0 or -1.
  */
 int parse_key(const char *s, key_t *key);
+
+/*
+ * A size as ipcmk's -M: decimal bytes, optionally followed by K, M, G, T,
+ * P or E (upper or lower case) for powers of 1024 ("iB" may follow: KiB)
+ * or by KB, MB, ... for powers of 1000; the whole of @s, no sign, no
+ * overflow. 0 or -1.
+ */
+int parse_size(const char *s, size_t *size);
+
+/* A mode as ipcmk's -p: octal permission bits up to 0777, the whole of @s. */
+int parse_mode(const char *s, int *mode);
 
 /* "PROG from svshm VERSION (ABI N)" on stdout, as util-linux's -V. */
 void print_version(const char *prog);

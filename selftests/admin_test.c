@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * svshm(8), the admin command: status reports the loaded module (version,
+ * ABI, parameters, segments); unload is refused with one line while a
+ * segment is attached and succeeds after; load takes a path and parameters
+ * and refuses unknown ones and a second load; as a user, load and unload
+ * say they need root.
+ *
+ * Root's tests need SVSHM_KO, the module's path (guest-tests.sh sets it),
+ * and leave the module loaded. The svshm work is done in children, so that
+ * no descriptor of this process pins the module.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "svshm.h"
+
+/* The svshm command: beside this binary (kselftest), else build/tools/. */
+static void tool(char *buf, size_t len)
+{
+	char exe[PATH_MAX], *dir;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	exe[n > 0 ? n : 0] = 0;
+	dir = dirname(exe);	/* once: it writes into exe */
+	snprintf(buf, len, "%s/svshm", dir);
+	if (access(buf, X_OK))
+		snprintf(buf, len, "%s/../tools/svshm", dir);
+}
+
+/* Run "svshm ARGS", stdout and stderr together into @out; the exit status. */
+static int svshm(const char *args, char *out, size_t len)
+{
+	char path[PATH_MAX], cmd[PATH_MAX + 512];
+	size_t used = 0;
+	FILE *p;
+	int st;
+
+	tool(path, sizeof(path));
+	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", path, args);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	while (used + 1 < len && fgets(out + used, (int)(len - used), p))
+		used += strlen(out + used);
+	out[used] = 0;
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int param(const char *name)
+{
+	char path[128], buf[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/svshm/parameters/%s", name);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	/* Booleans read back as Y or N. */
+	return buf[0] == 'Y' ? 1 : buf[0] == 'N' ? 0 : atoi(buf);
+}
+
+FIXTURE(root) {
+	char out[4096];
+};
+
+FIXTURE_SETUP(root)
+{
+	if (geteuid() != 0 || !getenv("SVSHM_KO"))
+		SKIP(return, "needs root and SVSHM_KO");
+	ASSERT_EQ(0, access("/dev/svshm", F_OK)) TH_LOG("the module is not loaded");
+}
+
+FIXTURE_TEARDOWN(root)
+{
+	char out[512];
+
+	if (geteuid() == 0 && getenv("SVSHM_KO") && access("/dev/svshm", F_OK))
+		svshm("load", out, sizeof(out));
+}
+
+TEST_F(root, status_of_loaded_module)
+{
+	char want[64];
+
+	ASSERT_EQ(0, svshm("status", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "svshm: live\n")) TH_LOG("%s", self->out);
+	snprintf(want, sizeof(want), "abi: %d ", 2);
+	EXPECT_NE(NULL, strstr(self->out, want)) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "version: ")) TH_LOG("%s", self->out);
+	EXPECT_EQ(NULL, strstr(self->out, "version: ?")) TH_LOG("%s", self->out);
+	EXPECT_EQ(NULL, strstr(self->out, "srcversion: ?")) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, " shmmni=")) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "segments: ")) TH_LOG("%s", self->out);
+}
+
+TEST_F(root, unload_refused_while_attached)
+{
+	int go[2], done[2];
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(done));
+	pid = fork();
+	if (pid == 0) {
+		int id = svshm_shmget(IPC_PRIVATE, 4096, 0600);
+		char *p = svshm_shmat(id, NULL, 0);
+
+		svshm_shmctl(id, IPC_RMID, NULL);
+		/* Keep only the mapping: close every descriptor but the pipes. */
+		for (int fd = 3; fd < 1024; fd++)
+			if (fd != go[1] && fd != done[0])
+				close(fd);
+		c = p == (void *)-1 ? 'x' : 'a';
+		if (write(go[1], &c, 1) != 1 || read(done[0], &c, 1) != 1)
+			_exit(1);
+		_exit(svshm_shmdt(p) ? 2 : 0);
+	}
+	ASSERT_EQ(1, read(go[0], &c, 1));
+	ASSERT_EQ('a', c);
+	EXPECT_EQ(1, svshm("unload", self->out, sizeof(self->out)));
+	EXPECT_NE(NULL, strstr(self->out, "svshm: in use by 1 attachments")) TH_LOG("%s", self->out);
+	EXPECT_EQ(strlen(self->out) - 1, strcspn(self->out, "\n")) TH_LOG("one line: %s", self->out);
+	EXPECT_EQ(0, access("/dev/svshm", F_OK));
+	ASSERT_EQ(1, write(done[1], "d", 1));
+	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+	EXPECT_EQ(0, svshm("unload", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_NE(0, access("/dev/svshm", F_OK));
+	EXPECT_EQ(0, svshm("status", self->out, sizeof(self->out)));
+	EXPECT_NE(NULL, strstr(self->out, "not loaded")) TH_LOG("%s", self->out);
+	EXPECT_EQ(1, svshm("unload", self->out, sizeof(self->out)));
+	EXPECT_NE(NULL, strstr(self->out, "not loaded")) TH_LOG("%s", self->out);
+}
+
+TEST_F(root, load_path_and_parameters)
+{
+	char args[PATH_MAX + 64];
+
+	ASSERT_EQ(0, svshm("unload", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_EQ(1, svshm("load nosuch=1", self->out, sizeof(self->out)));
+	EXPECT_NE(NULL, strstr(self->out, "no parameter 'nosuch=1'")) TH_LOG("%s", self->out);
+	EXPECT_EQ(1, svshm("load shmmni", self->out, sizeof(self->out)));
+	EXPECT_EQ(1, svshm("load --module /nonexistent/svshm.ko", self->out, sizeof(self->out)));
+	EXPECT_NE(0, access("/dev/svshm", F_OK));
+	snprintf(args, sizeof(args), "load --module %s shmmni=7 shm_rmid_forced=1",
+		 getenv("SVSHM_KO"));
+	ASSERT_EQ(0, svshm(args, self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_EQ(7, param("shmmni"));
+	EXPECT_EQ(1, param("shm_rmid_forced"));
+	EXPECT_EQ(0, svshm("status", self->out, sizeof(self->out)));
+	EXPECT_NE(NULL, strstr(self->out, " shmmni=7")) TH_LOG("%s", self->out);
+	EXPECT_EQ(1, svshm("load", self->out, sizeof(self->out)));
+	EXPECT_NE(NULL, strstr(self->out, "already loaded")) TH_LOG("%s", self->out);
+	/* Back to the defaults, through SVSHM_KO. */
+	ASSERT_EQ(0, svshm("unload", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	ASSERT_EQ(0, svshm("load", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_EQ(4096, param("shmmni"));
+}
+
+TEST(user_needs_root)
+{
+	char out[1024];
+
+	if (geteuid() == 0)
+		SKIP(return, "runs as a user");
+	EXPECT_EQ(1, svshm("unload", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "unload needs root")) TH_LOG("%s", out);
+	EXPECT_EQ(1, svshm("load", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "load needs root")) TH_LOG("%s", out);
+	EXPECT_EQ(0, svshm("status", out, sizeof(out))) TH_LOG("%s", out);
+}
+
+TEST_HARNESS_MAIN

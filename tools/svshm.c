@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * svshm: the module's admin command, on libkmod.
+ *   svshm status                        loaded or not; version, ABI, srcversion,
+ *                                       refcount, holders, parameters, usage
+ *   svshm load [--module PATH] [NAME=VALUE ...]   insert svshm.ko
+ *   svshm unload                        remove it
+ * load finds the module as modprobe does (modules.dep of the running
+ * kernel), or takes a path: --module PATH, else $SVSHM_KO (a guest or a
+ * build tree has no modules installed). Errors are one line that says
+ * what to do. Exit status 0, or 1 on any error.
+ *
+ * The segment counts come from /proc/svshm, not from the device: an open
+ * descriptor of /dev/svshm pins the module, and unload must not pin what
+ * it removes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libkmod.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <linux/svshm.h>
+
+#include "args.h"
+
+#define PROG "svshm"
+#define MODNAME "svshm"
+#define SYSMOD "/sys/module/" MODNAME
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage:\n"
+		" %s status\n"
+		" %s load [--module PATH] [NAME=VALUE ...]\n"
+		" %s unload\n\n"
+		"Load, unload and inspect the svshm module (System V shared memory\n"
+		"through /dev/svshm).\n\n"
+		"Options:\n"
+		" -m, --module PATH   load this svshm.ko (default: $SVSHM_KO, else the\n"
+		"                     module installed for the running kernel)\n"
+		" -h, --help          display this help\n"
+		" -V, --version       display version\n\n"
+		"Parameters of load: shmmax, shmall, shmmni, shm_rmid_forced\n"
+		"(svshm(4)). Exit status: 0, or 1 on any error.\n", PROG, PROG, PROG);
+}
+
+static int fail(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", PROG);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	return EXIT_FAIL;
+}
+
+/* The first line of @path into @buf, without its newline; "" if none. */
+static const char *first_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+
+	buf[0] = 0;
+	if (f) {
+		if (!fgets(buf, (int)len, f))
+			buf[0] = 0;
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = 0;
+	return buf;
+}
+
+/* Segments and their attachments, summed from /proc/svshm. -1 if absent. */
+static int census(unsigned long *segs, unsigned long *nattch, unsigned long long *bytes)
+{
+	FILE *f = fopen("/proc/svshm", "re");
+	unsigned long long size;
+	unsigned long n;
+	char line[512];
+
+	*segs = *nattch = 0;
+	*bytes = 0;
+	if (!f)
+		return -1;
+	/* key shmid perms size cpid lpid nattch ...; the first line is the header. */
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*d %*d %*o %llu %*u %*u %lu", &size, &n) != 2)
+			continue;
+		(*segs)++;
+		*nattch += n;
+		*bytes += size;
+	}
+	fclose(f);
+	return 0;
+}
+
+static void print_params(void)
+{
+	static const char *const names[] = { "shmmax", "shmall", "shmmni", "shm_rmid_forced" };
+	char path[128], buf[64];
+
+	printf("parameters:");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), SYSMOD "/parameters/%s", names[i]);
+		printf(" %s=%s", names[i], *first_line(path, buf, sizeof(buf)) ? buf : "?");
+	}
+	printf("\n");
+}
+
+static int status(struct kmod_ctx *ctx)
+{
+	struct svshm_version v = { 0 };
+	struct kmod_module *mod;
+	struct kmod_list *holders, *l;
+	unsigned long segs, nattch;
+	unsigned long long bytes;
+	char buf[128];
+	int state, fd;
+
+	if (kmod_module_new_from_name(ctx, MODNAME, &mod) < 0)
+		return fail("%s", "out of memory");
+	state = kmod_module_get_initstate(mod);
+	if (state < 0) {
+		printf("svshm: not loaded (load it: svshm load)\n");
+		kmod_module_unref(mod);
+		return EXIT_OK;
+	}
+	printf("svshm: %s\n", kmod_module_initstate_str(state));
+	printf("version: %s\n", *first_line(SYSMOD "/version", buf, sizeof(buf)) ? buf : "?");
+	fd = open("/dev/svshm", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && ioctl(fd, SVSHM_IOC_VERSION, &v) == 0)
+		printf("abi: %u (features %#x; this command: ABI %d)\n", v.abi_version,
+		       v.features, SVSHM_ABI_VERSION);
+	else
+		printf("abi: ? (/dev/svshm: %s)\n", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	printf("srcversion: %s\n", *first_line(SYSMOD "/srcversion", buf, sizeof(buf)) ? buf : "?");
+	printf("refcount: %d\n", kmod_module_get_refcnt(mod));
+	printf("holders:");
+	holders = kmod_module_get_holders(mod);
+	kmod_list_foreach(l, holders) {
+		struct kmod_module *h = kmod_module_get_module(l);
+
+		printf(" %s", kmod_module_get_name(h));
+		kmod_module_unref(h);
+	}
+	printf("%s\n", holders ? "" : " none");
+	kmod_module_unref_list(holders);
+	print_params();
+	if (census(&segs, &nattch, &bytes) == 0)
+		printf("segments: %lu, %llu bytes, %lu attachments\n", segs, bytes, nattch);
+	else
+		printf("segments: ? (/proc/svshm: %s)\n", strerror(errno));
+	kmod_module_unref(mod);
+	return EXIT_OK;
+}
+
+/* NAME=VALUE with NAME a parameter the module declares. */
+static int check_param(struct kmod_module *mod, const char *arg)
+{
+	struct kmod_list *info = NULL, *l;
+	size_t n = strcspn(arg, "=");
+	int found = 0;
+
+	if (!n || arg[n] != '=' || !arg[n + 1] || strchr(arg, ' '))
+		return fail("not NAME=VALUE: '%s' (svshm --help)", arg);
+	if (kmod_module_get_info(mod, &info) < 0)
+		return EXIT_OK;	/* the kernel will judge */
+	kmod_list_foreach(l, info) {
+		const char *v = kmod_module_info_get_value(l);
+
+		if (!strcmp(kmod_module_info_get_key(l), "parm") && v &&
+		    !strncmp(v, arg, n) && v[n] == ':')
+			found = 1;
+	}
+	kmod_module_info_free_list(info);
+	return found ? EXIT_OK : fail("svshm.ko has no parameter '%s' (svshm(4))", arg);
+}
+
+/* The module's vermagic names another kernel: say so before the kernel does. */
+static int check_vermagic(struct kmod_module *mod)
+{
+	struct kmod_list *info = NULL, *l;
+	struct utsname u;
+	int bad = 0;
+
+	if (uname(&u) || kmod_module_get_info(mod, &info) < 0)
+		return EXIT_OK;
+	kmod_list_foreach(l, info) {
+		const char *v = kmod_module_info_get_value(l);
+		size_t n = strlen(u.release);
+
+		if (!strcmp(kmod_module_info_get_key(l), "vermagic") && v &&
+		    (strncmp(v, u.release, n) || (v[n] && v[n] != ' '))) {
+			fprintf(stderr, "%s: %s is built for kernel %.*s, this is %s: rebuild it (make, or dkms install svshm/%s)\n",
+				PROG, kmod_module_get_path(mod), (int)strcspn(v, " "), v,
+				u.release, SVSHM_VERSION);
+			bad = 1;
+		}
+	}
+	kmod_module_info_free_list(info);
+	return bad ? EXIT_FAIL : EXIT_OK;
+}
+
+static int load(struct kmod_ctx *ctx, const char *path, int argc, char **argv)
+{
+	struct kmod_module *mod = NULL;
+	struct kmod_list *list = NULL;
+	char opts[1024] = "";
+	struct utsname u;
+	size_t used = 0;
+	int err;
+
+	if (geteuid() != 0)
+		return fail("%s", "load needs root: sudo svshm load");
+	if (path) {
+		err = kmod_module_new_from_path(ctx, path, &mod);
+		if (err < 0)
+			return fail("cannot read %s", path);
+	} else {
+		uname(&u);
+		if (kmod_module_new_from_lookup(ctx, MODNAME, &list) < 0 || !list) {
+			fprintf(stderr, "%s: no svshm module installed for kernel %s: install it (make install, or dkms install svshm/%s), or give one: svshm load --module PATH\n",
+				PROG, u.release, SVSHM_VERSION);
+			return EXIT_FAIL;
+		}
+		mod = kmod_module_get_module(list);
+		kmod_module_unref_list(list);
+	}
+	err = check_vermagic(mod);
+	for (int i = 0; !err && i < argc; i++) {
+		err = check_param(mod, argv[i]);
+		if (!err && used + strlen(argv[i]) + 2 > sizeof(opts))
+			err = fail("%s", "too many parameters");
+		if (!err)
+			used += (size_t)snprintf(opts + used, sizeof(opts) - used, "%s%s",
+						 used ? " " : "", argv[i]);
+	}
+	if (!err) {
+		err = kmod_module_insert_module(mod, 0, opts);
+		switch (err) {
+		case 0:
+			break;
+		case -EEXIST:
+			err = fail("%s", "already loaded (svshm status; to change parameters: svshm unload first)");
+			break;
+		case -ENOEXEC:
+			err = fail("%s is not built for this kernel: rebuild it (make, or dkms install svshm)",
+				   kmod_module_get_path(mod));
+			break;
+		case -EKEYREJECTED:
+		case -EKEYREVOKED:
+			err = fail("%s", "the kernel rejected the module's signature (Secure Boot): sign it with an enrolled key (DKMS: its MOK key, mokutil --import)");
+			break;
+		case -EINVAL:
+			err = fail("%s", "the kernel refused a parameter's value or the module (dmesg says which)");
+			break;
+		case -EPERM:
+			err = fail("%s", "the kernel does not allow loading modules (lockdown or kernel.modules_disabled)");
+			break;
+		default:
+			err = fail("cannot load: %s", strerror(-err));
+		}
+	}
+	kmod_module_unref(mod);
+	return err ? EXIT_FAIL : EXIT_OK;
+}
+
+static int unload(struct kmod_ctx *ctx)
+{
+	unsigned long segs, nattch;
+	unsigned long long bytes;
+	struct kmod_module *mod;
+	int err, refs;
+
+	if (geteuid() != 0)
+		return fail("%s", "unload needs root: sudo svshm unload");
+	if (kmod_module_new_from_name(ctx, MODNAME, &mod) < 0)
+		return fail("%s", "out of memory");
+	if (kmod_module_get_initstate(mod) < 0) {
+		kmod_module_unref(mod);
+		return fail("%s", "not loaded");
+	}
+	/* NOLOG: libkmod's own line would repeat ours, less helpfully. */
+	err = kmod_module_remove_module(mod, KMOD_REMOVE_NOLOG);
+	if (err == -EBUSY || err == -EAGAIN) {
+		/* Each attachment and each open descriptor holds a reference. */
+		refs = kmod_module_get_refcnt(mod);
+		census(&segs, &nattch, &bytes);
+		fprintf(stderr, "%s: in use by %lu attachments and %ld open descriptors of /dev/svshm: end those processes first (svshm-ipcs -p shows who)\n",
+			PROG, nattch, refs > (int)nattch ? (long)refs - (long)nattch : 0L);
+	} else if (err < 0) {
+		fprintf(stderr, "%s: cannot unload: %s\n", PROG, strerror(-err));
+	}
+	kmod_module_unref(mod);
+	return err ? EXIT_FAIL : EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "module", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = getenv("SVSHM_KO"), *cmd;
+	struct kmod_ctx *ctx;
+	int opt, ret;
+
+	/* "+": options end at the command; load's NAME=VALUE follow it. */
+	while ((opt = getopt_long(argc, argv, "+m:hV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'm':
+			path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			print_version(PROG);
+			return EXIT_OK;
+		default:
+			fprintf(stderr, "Try '%s --help' for more information.\n", PROG);
+			return EXIT_FAIL;
+		}
+	}
+	if (optind >= argc)
+		return fail("%s", "no command: status, load or unload (svshm --help)");
+	cmd = argv[optind++];
+	/* load takes its options after the command too, as modprobe users type. */
+	if (!strcmp(cmd, "load")) {
+		while (optind + 1 < argc && (!strcmp(argv[optind], "--module") ||
+					     !strcmp(argv[optind], "-m"))) {
+			path = argv[optind + 1];
+			optind += 2;
+		}
+	} else if (strcmp(cmd, "status") && strcmp(cmd, "unload")) {
+		return fail("unknown command '%s': status, load or unload (svshm --help)", cmd);
+	} else if (optind < argc) {
+		return fail("unexpected argument '%s' (svshm --help)", argv[optind]);
+	}
+	if (path && !*path)
+		path = NULL;
+	ctx = kmod_new(NULL, NULL);
+	if (!ctx)
+		return fail("%s", "cannot start libkmod");
+	if (!strcmp(cmd, "status"))
+		ret = status(ctx);
+	else if (!strcmp(cmd, "load"))
+		ret = load(ctx, path, argc - optind, argv + optind);
+	else
+		ret = unload(ctx);
+	kmod_unref(ctx);
+	return ret;
+}
