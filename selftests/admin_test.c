@@ -11,7 +11,6 @@
  * no descriptor of this process pins the module.
  */
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,20 +19,8 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "tools.h"
 #include "svshm.h"
-
-/* The svshm command: beside this binary (kselftest), else build/tools/. */
-static void tool(char *buf, size_t len)
-{
-	char exe[PATH_MAX], *dir;
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-	exe[n > 0 ? n : 0] = 0;
-	dir = dirname(exe);	/* once: it writes into exe */
-	snprintf(buf, len, "%s/svshm", dir);
-	if (access(buf, X_OK))
-		snprintf(buf, len, "%s/../tools/svshm", dir);
-}
 
 /* Run "svshm ARGS", stdout and stderr together into @out; the exit status. */
 static int svshm(const char *args, char *out, size_t len)
@@ -43,7 +30,7 @@ static int svshm(const char *args, char *out, size_t len)
 	FILE *p;
 	int st;
 
-	tool(path, sizeof(path));
+	tool_path("svshm", path, sizeof(path));
 	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", path, args);
 	p = popen(cmd, "r");
 	if (!p)

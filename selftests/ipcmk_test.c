@@ -7,7 +7,6 @@
  * ipcmk runs on svshm through the preload library.
  */
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,20 +14,8 @@
 
 #include "backend.h"
 #include "kselftest_harness.h"
+#include "tools.h"
 #include "preload.h"
-
-/* svshm-ipcmk: beside this binary (kselftest), else build/tools/. */
-static void tool(char *buf, size_t len)
-{
-	char exe[PATH_MAX], *dir;
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-	exe[n > 0 ? n : 0] = 0;
-	dir = dirname(exe);	/* once: it writes into exe */
-	snprintf(buf, len, "%s/svshm-ipcmk", dir);
-	if (access(buf, X_OK))
-		snprintf(buf, len, "%s/../tools/svshm-ipcmk", dir);
-}
 
 /* Run @cmd; its stdout into @out, its exit status returned. */
 static int run(const char *cmd, char *out, size_t len)
@@ -64,7 +51,7 @@ FIXTURE_SETUP(mk)
 	} else {
 		snprintf(self->ref_ipcmk, sizeof(self->ref_ipcmk), "ipcmk");
 	}
-	tool(self->ipcmk, sizeof(self->ipcmk));
+	tool_path("svshm-ipcmk", self->ipcmk, sizeof(self->ipcmk));
 }
 
 FIXTURE_TEARDOWN(mk)

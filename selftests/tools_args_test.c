@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "tools.h"
 #include "svshm.h"
 
 #define NSEG 4
@@ -63,18 +63,13 @@ static int snapshot(struct seg *s, int max_segs)
 static int run(const char *tool, const char *const *args, uid_t uid,
 	       char *out, size_t olen, char *err, size_t elen)
 {
-	char exe[PATH_MAX], path[PATH_MAX + 32], *dir;
 	const char *argv[12] = { tool };
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	int po[2], pe[2], st, argc = 1;
+	char path[PATH_MAX];
+	ssize_t n;
 	pid_t pid;
 
-	exe[n > 0 ? n : 0] = 0;
-	/* Beside this binary in a kselftest build, else in build/tools/. */
-	dir = dirname(exe);	/* once: it writes into exe */
-	snprintf(path, sizeof(path), "%s/%s", dir, tool);
-	if (access(path, X_OK))
-		snprintf(path, sizeof(path), "%s/../tools/%s", dir, tool);
+	tool_path(tool, path, sizeof(path));
 	while (*args && argc < 10)
 		argv[argc++] = *args++;
 	if (pipe(po) || pipe(pe))

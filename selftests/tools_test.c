@@ -8,7 +8,6 @@
  * segment alike, and each remove it by key.
  */
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,23 +15,8 @@
 
 #include "backend.h"
 #include "kselftest_harness.h"
+#include "tools.h"
 #include "preload.h"
-
-/*
- * NAME beside this binary (a kselftest build puts the tools there), else
- * build/tools/NAME, found from this binary in build/selftests/.
- */
-static void tool(const char *name, char *buf, size_t len)
-{
-	char exe[PATH_MAX], *dir;
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-	exe[n > 0 ? n : 0] = 0;
-	dir = dirname(exe);	/* once: it writes into exe */
-	snprintf(buf, len, "%s/%s", dir, name);
-	if (access(buf, X_OK))
-		snprintf(buf, len, "%s/../tools/%s", dir, name);
-}
 
 /*
  * The output line of @cmd that holds @needle, with the column @mask
@@ -98,8 +82,8 @@ FIXTURE_SETUP(pair)
 		ASSERT_LE(0, self->nid);
 	}
 	snprintf(self->needle, sizeof(self->needle), "0x%08x", self->key);
-	tool("svshm-ipcs", self->ipcs, sizeof(self->ipcs));
-	tool("svshm-ipcrm", self->ipcrm, sizeof(self->ipcrm));
+	tool_path("svshm-ipcs", self->ipcs, sizeof(self->ipcs));
+	tool_path("svshm-ipcrm", self->ipcrm, sizeof(self->ipcrm));
 }
 
 FIXTURE_TEARDOWN(pair)

@@ -110,6 +110,16 @@ int parse_mode(const char *s, int *mode)
 	return 0;
 }
 
+int bad_usage(const char *prog, const char *why, const char *arg)
+{
+	if (why && arg)
+		fprintf(stderr, "%s: %s: '%s'\n", prog, why, arg);
+	else if (why)
+		fprintf(stderr, "%s: %s\n", prog, why);
+	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+	return EXIT_FAIL;
+}
+
 void print_version(const char *prog)
 {
 	printf("%s from svshm %s (ABI %d)\n", prog, SVSHM_VERSION, SVSHM_ABI_VERSION);

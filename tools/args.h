@@ -38,6 +38,13 @@ int parse_size(const char *s, size_t *size);
 /* A mode as ipcmk's -p: octal permission bits up to 0777, the whole of @s. */
 int parse_mode(const char *s, int *mode);
 
+/*
+ * A usage error as util-linux reports it, on stderr: "PROG: WHY: 'ARG'"
+ * (without ARG, or without the line when getopt has said it already), then
+ * where help is. Returns EXIT_FAIL.
+ */
+int bad_usage(const char *prog, const char *why, const char *arg);
+
 /* "PROG from svshm VERSION (ABI N)" on stdout, as util-linux's -V. */
 void print_version(const char *prog);
 

@@ -32,15 +32,6 @@ static void usage(FILE *out)
 		"Exit status: 0, or 1 on any error.\n", PROG);
 }
 
-static int bad_usage(const char *why, const char *arg)
-{
-	if (arg)
-		fprintf(stderr, "%s: %s: '%s'\n", PROG, why, arg);
-	else if (why)
-		fprintf(stderr, "%s: %s\n", PROG, why);
-	fprintf(stderr, "Try '%s --help' for more information.\n", PROG);
-	return EXIT_FAIL;
-}
 
 /* A random key, never IPC_PRIVATE; another if it is taken. */
 static int create(size_t size, int mode)
@@ -78,16 +69,16 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 'M':
 			if (parse_size(optarg, &size))
-				return bad_usage("failed to parse size", optarg);
+				return bad_usage(PROG, "failed to parse size", optarg);
 			have_size = 1;
 			break;
 		case 'p':
 			if (parse_mode(optarg, &mode))
-				return bad_usage("failed to parse mode (octal, up to 0777)", optarg);
+				return bad_usage(PROG, "failed to parse mode (octal, up to 0777)", optarg);
 			break;
 		case 'S':
 		case 'Q':
-			return bad_usage("svshm has shared memory only: no semaphores or message queues (-M)", NULL);
+			return bad_usage(PROG, "svshm has shared memory only: no semaphores or message queues (-M)", NULL);
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -95,13 +86,13 @@ int main(int argc, char **argv)
 			print_version(PROG);
 			return EXIT_OK;
 		default:	/* getopt said which */
-			return bad_usage(NULL, NULL);
+			return bad_usage(PROG, NULL, NULL);
 		}
 	}
 	if (optind < argc)
-		return bad_usage("unexpected argument", argv[optind]);
+		return bad_usage(PROG, "unexpected argument", argv[optind]);
 	if (!have_size)
-		return bad_usage("bad usage", NULL);
+		return bad_usage(PROG, "bad usage", NULL);
 	id = create(size, mode);
 	if (id < 0) {
 		fprintf(stderr, "%s: create share memory failed: %s\n", PROG, strerror(errno));

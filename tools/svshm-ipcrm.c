@@ -38,15 +38,6 @@ static void usage(FILE *out)
 		"Exit status: 0 if every segment named went, 1 otherwise.\n", PROG);
 }
 
-static int bad_usage(const char *why, const char *arg)
-{
-	if (arg)
-		fprintf(stderr, "%s: %s: '%s'\n", PROG, why, arg);
-	else if (why)
-		fprintf(stderr, "%s: %s\n", PROG, why);
-	fprintf(stderr, "Try '%s --help' for more information.\n", PROG);
-	return EXIT_FAIL;
-}
 
 /* ipcrm's words for IPC_RMID's errors, naming the id or key. */
 static int rm_id(int id, const char *what, const char *arg)
@@ -135,11 +126,11 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 'm':
 			if (parse_id(optarg, &t[n].id))
-				return bad_usage("failed to parse id (decimal)", optarg);
+				return bad_usage(PROG, "failed to parse id (decimal)", optarg);
 			break;
 		case 'M':
 			if (parse_key(optarg, &t[n].key))
-				return bad_usage("failed to parse key (decimal or 0x hex)", optarg);
+				return bad_usage(PROG, "failed to parse key (decimal or 0x hex)", optarg);
 			break;
 		case 'a':
 			break;
@@ -150,14 +141,14 @@ int main(int argc, char **argv)
 			print_version(PROG);
 			return EXIT_OK;
 		default:	/* getopt said which */
-			return bad_usage(NULL, NULL);
+			return bad_usage(PROG, NULL, NULL);
 		}
 		n++;
 	}
 	if (optind < argc)
-		return bad_usage("unexpected argument", argv[optind]);
+		return bad_usage(PROG, "unexpected argument", argv[optind]);
 	if (!n)
-		return bad_usage("nothing to remove", NULL);
+		return bad_usage(PROG, "nothing to remove", NULL);
 	for (int i = 0; i < n; i++) {
 		if (t[i].kind == 'm')
 			bad |= rm_id(t[i].id, "id", t[i].arg);

@@ -189,13 +189,6 @@ static void usage(FILE *out)
 		"Exit status: 0, or 1 on any error.\n", PROG, PROG);
 }
 
-static int bad_usage(const char *why, const char *arg)
-{
-	if (why)
-		fprintf(stderr, "%s: %s: '%s'\n", PROG, why, arg);
-	fprintf(stderr, "Try '%s --help' for more information.\n", PROG);
-	return EXIT_FAIL;
-}
 
 int main(int argc, char **argv)
 {
@@ -223,7 +216,7 @@ int main(int argc, char **argv)
 			break;
 		case 'i':
 			if (parse_id(optarg, &id))
-				return bad_usage("failed to parse id (decimal)", optarg);
+				return bad_usage(PROG, "failed to parse id (decimal)", optarg);
 			by_id = 1;
 			break;
 		case 'h':
@@ -233,11 +226,11 @@ int main(int argc, char **argv)
 			print_version(PROG);
 			return EXIT_OK;
 		default:	/* getopt said which */
-			return bad_usage(NULL, NULL);
+			return bad_usage(PROG, NULL, NULL);
 		}
 	}
 	if (optind < argc)
-		return bad_usage("unexpected argument", argv[optind]);
+		return bad_usage(PROG, "unexpected argument", argv[optind]);
 	if (by_id)
 		return one(id);
 	if (view == 'l')
