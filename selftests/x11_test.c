@@ -201,16 +201,22 @@ static int xvfb_start(FIXTURE_DATA(x11) *self, int preload)
 	 * cannot write the number).
 	 */
 	p = (struct pollfd){ .fd = fds[0], .events = POLLIN };
-	while (self->xvfb > 0 && time(NULL) <= end) {
+	while (self->xvfb > 0 && time(NULL) <= end && !memchr(buf, '\n', n)) {
 		int r = poll(&p, 1, 1000);
+		ssize_t got;
 
-		if (r == 1) {
-			do
-				n = read(fds[0], buf, sizeof(buf) - 1);
-			while (n < 0 && errno == EINTR);
-			break;
-		}
 		if (r < 0 && errno != EINTR)
+			break;
+		if (r != 1)
+			continue;
+		/*
+		 * Up to the newline, which Xvfb writes apart from the number:
+		 * a pipe closed in between makes that second write its death.
+		 */
+		got = read(fds[0], buf + n, sizeof(buf) - 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0 || (n += got) == (ssize_t)sizeof(buf) - 1)
 			break;
 	}
 	close(fds[0]);
