@@ -44,6 +44,33 @@
 
 /* Feature bits reported by SVSHM_IOC_VERSION. */
 #define SVSHM_FEAT_ATTACH_IOCTL	0x1U	/* SVSHM_IOC_ATTACH and _DETACH */
+#define SVSHM_FEAT_INSTANCES	0x2U	/* the svshm filesystem, below */
+
+/*
+ * Instances: each mount of the filesystem type "svshm" is a table of its
+ * own, with its own ids, keys, limits and listing (one per container, as
+ * native's IPC namespaces are per container):
+ *
+ *   mount -t svshm [-o shmmax=B,shmall=P,shmmni=N,shm_rmid_forced=0|1] none DIR
+ *
+ * DIR/svshm is a regular file (mode 0666, owned by the root of the
+ * mounter's user namespace) that answers every ioctl and mmap below for
+ * that instance, and DIR/segments lists its segments in /proc/svshm's
+ * format (0444). The options are native's sysctls (kernel.shmmax, shmall,
+ * shmmni, shm_rmid_forced) for that instance, changed by a remount;
+ * /dev/svshm and /proc/svshm are the initial instance, whose limits are the
+ * module's parameters. The capabilities (CAP_IPC_OWNER, CAP_SYS_ADMIN,
+ * CAP_IPC_LOCK for SHM_LOCK's owner check) count in the user namespace that
+ * mounted the instance; going past RLIMIT_MEMLOCK needs CAP_IPC_LOCK in the
+ * initial one. When an instance's last mount is gone and no file of it is
+ * open, its idle segments are destroyed and attached ones are removed
+ * (destroyed at their last detach), as when an IPC namespace dies.
+ * statfs(2) gives f_type SVSHM_FS_MAGIC.
+ */
+#define SVSHM_FS_TYPE		"svshm"
+#define SVSHM_FS_MAGIC		0x5653484dU	/* "VSHM" */
+#define SVSHM_FS_DEVICE		"svshm"
+#define SVSHM_FS_LISTING	"segments"
 
 /*
  * 0xE6 is free in the kernel's list (Documentation/userspace-api/ioctl/
