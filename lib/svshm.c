@@ -21,9 +21,19 @@
  * friends cannot return them; a call that cannot reach the module fails
  * with ENOSYS, as without the module.
  *
- * Fork: the descriptor is inherited and the device keeps no state per
- * descriptor, so a child goes on using it; no lock is ever held across a
- * call, so a fork cannot leave one held. Exec closes it (O_CLOEXEC).
+ * The device is /dev/svshm, the initial instance, unless the environment
+ * names another in SVSHM_DEVICE: an svshm filesystem's DIR/svshm file, a
+ * container's own instance (see <linux/svshm.h>), or a device node bound
+ * elsewhere. It is read once per process, on first use, with
+ * secure_getenv(): a set-user-ID program keeps /dev/svshm whatever its
+ * caller's environment says. The path is copied, so that a later setenv()
+ * cannot change the device under an open descriptor: reopening after a
+ * closefrom() must find the same instance.
+ *
+ * Fork: the descriptor and the path are inherited and the device keeps no
+ * state per descriptor, so a child goes on using them; no lock is ever
+ * held across a call, so a fork cannot leave one held. Exec closes the
+ * descriptor (O_CLOEXEC); the new image reads its own environment.
  * User buffers go to the kernel untouched, so a bad pointer gets EFAULT
  * from the kernel as with the native calls, never a crash here.
  */
@@ -32,9 +42,11 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <linux/svshm.h>
@@ -42,6 +54,7 @@
 #include "svshm.h"
 
 #define SVSHM_DEVICE "/dev/svshm"
+#define SVSHM_DEVICE_ENV "SVSHM_DEVICE"
 
 /*
  * The ABI this library speaks. A selftest builds the library with another
@@ -53,11 +66,13 @@
 
 static int svshm_fd = -1;
 static int svshm_warned;
+static char *svshm_path;	/* the device, once read: see svshm_device() */
 
 /*
  * The file svshm_fd was opened on. Written before the descriptor is
  * published (release) and read after it is loaded (acquire); every open
- * is of the same path, so two threads that race write the same values.
+ * is of the same path (svshm_device()), so two threads that race write the
+ * same values.
  */
 static struct {
 	dev_t dev, rdev;
@@ -79,10 +94,41 @@ static void svshm_warn(const char *fmt, ...)
 }
 
 /*
+ * The device this process uses: $SVSHM_DEVICE if set and not empty, else
+ * /dev/svshm. Read once, then published with a compare-and-swap as the
+ * descriptor is; a thread that loses the race frees its copy. Out of
+ * memory, the environment's own string serves this call, uncopied, and is
+ * read again next time.
+ */
+static const char *svshm_device(void)
+{
+	char *path = __atomic_load_n(&svshm_path, __ATOMIC_ACQUIRE), *expected = NULL;
+	const char *env;
+
+	if (path)
+		return path;
+	env = secure_getenv(SVSHM_DEVICE_ENV);
+	path = strdup(env && *env ? env : SVSHM_DEVICE);
+	if (!path)
+		return env && *env ? env : SVSHM_DEVICE;
+	if (__atomic_compare_exchange_n(&svshm_path, &expected, path, 0, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE))
+		return path;
+	free(path);
+	return expected;
+}
+
+/* Where a message's device came from, when not from the default. */
+static const char *svshm_named(const char *dev)
+{
+	return strcmp(dev, SVSHM_DEVICE) ? " (named by " SVSHM_DEVICE_ENV ")" : "";
+}
+
+/*
  * Is @v the module this library was built for? If not, say which side is
  * older and what to do: a package upgrade can leave the old module loaded.
  */
-static int svshm_abi_ok(int fd)
+static int svshm_abi_ok(int fd, const char *dev)
 {
 	struct svshm_version v = { 0 };
 	const char *fix;
@@ -94,29 +140,55 @@ static int svshm_abi_ok(int fd)
 	else
 		fix = "the module is older than the library: load the library's svshm.ko (rmmod svshm; modprobe svshm)";
 	if (v.abi_version)
-		svshm_warn("libsvshm: %s speaks ABI %u, this library ABI %u: %s\n",
-			   SVSHM_DEVICE, v.abi_version, SVSHM_LIB_ABI, fix);
-	else	/* ABI 1 used another ioctl magic: ENOTTY here. */
-		svshm_warn("libsvshm: %s does not answer ABI %u's version ioctl: %s\n",
-			   SVSHM_DEVICE, SVSHM_LIB_ABI, fix);
+		svshm_warn("libsvshm: %s%s speaks ABI %u, this library ABI %u: %s\n",
+			   dev, svshm_named(dev), v.abi_version, SVSHM_LIB_ABI, fix);
+	else	/* ABI 1 used another ioctl magic: ENOTTY here; so does a stranger. */
+		svshm_warn("libsvshm: %s%s does not answer ABI %u's version ioctl: %s%s\n",
+			   dev, svshm_named(dev), SVSHM_LIB_ABI,
+			   *svshm_named(dev) ? "not svshm's device, or " : "", fix);
 	return 0;
+}
+
+/*
+ * Is @st (of @fd) a file that may answer svshm's ioctls: a character device
+ * (/dev/svshm, or its node bound into a container), or the svshm file of an
+ * svshm filesystem? Any other regular file is refused before an ioctl is
+ * sent to it.
+ */
+static int svshm_kind_ok(int fd, const struct stat *st)
+{
+	struct statfs sfs;
+
+	if (S_ISCHR(st->st_mode))
+		return 1;
+	return S_ISREG(st->st_mode) && fstatfs(fd, &sfs) == 0 &&
+	       (unsigned int)sfs.f_type == SVSHM_FS_MAGIC;
 }
 
 /* Open the device, record its file, check its ABI; -1 and ENOSYS if not. */
 static int svshm_open(void)
 {
+	const char *dev = svshm_device();
 	struct stat st;
 	int fd, err;
 
-	fd = open(SVSHM_DEVICE, O_RDWR | O_CLOEXEC);
+	fd = open(dev, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		err = errno;
-		svshm_warn("libsvshm: cannot open %s: %s%s\n", SVSHM_DEVICE, strerror(err),
+		svshm_warn("libsvshm: cannot open %s: %s%s\n", dev, strerror(err),
+			   *svshm_named(dev) ? svshm_named(dev) :
 			   err == ENOENT ? " (is svshm.ko loaded?)" : "");
 		errno = ENOSYS;
 		return -1;
 	}
-	if (fstat(fd, &st) || !S_ISCHR(st.st_mode) || !svshm_abi_ok(fd)) {
+	if (fstat(fd, &st) || !svshm_kind_ok(fd, &st)) {
+		svshm_warn("libsvshm: %s%s is neither svshm's device nor an svshm filesystem's %s file\n",
+			   dev, svshm_named(dev), SVSHM_FS_DEVICE);
+		close(fd);
+		errno = ENOSYS;
+		return -1;
+	}
+	if (!svshm_abi_ok(fd, dev)) {
 		close(fd);
 		errno = ENOSYS;
 		return -1;
@@ -170,7 +242,7 @@ static int svshm_recover(int fd)
 
 	if (cur != fd)		/* another thread got there first */
 		return cur >= 0 ? cur : svshm_dev();
-	if (fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) &&
+	if (fstat(fd, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISREG(st.st_mode)) &&
 	    st.st_dev == __atomic_load_n(&svshm_id.dev, __ATOMIC_RELAXED) &&
 	    st.st_ino == __atomic_load_n(&svshm_id.ino, __ATOMIC_RELAXED) &&
 	    st.st_rdev == __atomic_load_n(&svshm_id.rdev, __ATOMIC_RELAXED)) {

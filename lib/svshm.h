@@ -9,6 +9,9 @@
  * says why and what to do (once per process). A program may close the
  * library's descriptor or reuse its number (closefrom(3), dup2(2)): the
  * library notices, opens the device again, and never touches that number.
+ * The device is /dev/svshm, or the file named by the environment variable
+ * SVSHM_DEVICE (an svshm filesystem's DIR/svshm: another instance), read
+ * once per process with secure_getenv().
  */
 #ifndef SVSHM_LIB_H
 #define SVSHM_LIB_H
