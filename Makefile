@@ -92,14 +92,17 @@ build/selftests/abi_peer_v%: selftests/abi_peer.c lib/svshm.c lib/svshm.h uapi/l
 # The release, one place: dkms.conf's (the tools' --version).
 SVSHM_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
-build/tools/%: tools/%.c tools/args.c tools/args.h lib/svshm.c lib/svshm.h uapi/linux/svshm.h
+TOOL_SRC := tools/args.c tools/device.c
+TOOL_DEPS := $(TOOL_SRC) tools/args.h tools/device.h uapi/linux/svshm.h
+
+build/tools/%: tools/%.c $(TOOL_DEPS) lib/svshm.c lib/svshm.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DSVSHM_VERSION='"$(SVSHM_VERSION)"' -o $@ $< tools/args.c lib/svshm.c
+	$(CC) $(CFLAGS) -DSVSHM_VERSION='"$(SVSHM_VERSION)"' -o $@ $< $(TOOL_SRC) lib/svshm.c
 
 # The admin command speaks to the kernel through libkmod, not the device.
-build/tools/svshm: tools/svshm.c tools/args.c tools/args.h uapi/linux/svshm.h
+build/tools/svshm: tools/svshm.c $(TOOL_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DSVSHM_VERSION='"$(SVSHM_VERSION)"' -o $@ $< tools/args.c -lkmod
+	$(CC) $(CFLAGS) -DSVSHM_VERSION='"$(SVSHM_VERSION)"' -o $@ $< $(TOOL_SRC) -lkmod
 
 build/svshm.pc: svshm.pc.in dkms.conf
 	@mkdir -p $(dir $@)

@@ -4,7 +4,8 @@
  * creates a segment under a random key and prints "Shared memory id: N",
  * as util-linux's ipcmk. SIZE takes ipcmk's suffixes (K, M, G, ... and
  * KiB or KB), MODE is octal (default 0644); both are parsed whole and
- * strictly. -S and -Q (semaphores, queues) are refused: svshm has neither.
+ * strictly. The segment goes into /dev/svshm's instance, or the one whose
+ * device --device PATH or SVSHM_DEVICE names. -S and -Q (semaphores, queues) are refused: svshm has neither.
  * Exit status 0, or 1 on any error (util-linux's codes).
  */
 #include <errno.h>
@@ -13,17 +14,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 
 #include "args.h"
+#include "device.h"
 #include "svshm.h"
 
 #define PROG "svshm-ipcmk"
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage:\n %s -M SIZE [-p MODE]\n\n"
-		"Create an svshm shared memory segment (/dev/svshm) under a random key.\n\n"
+	fprintf(out, "Usage:\n %s [--device PATH] -M SIZE [-p MODE]\n\n"
+		"Create an svshm shared memory segment under a random key.\n\n"
 		"Options:\n"
+		"     --device PATH  the instance's device (default: $SVSHM_DEVICE, else\n"
+		"                    /dev/svshm); an svshm filesystem's DIR/svshm\n"
 		" -M, --shmem SIZE   create a segment of SIZE bytes (suffixes K, M, G, T,\n"
 		"                    P, E for KiB ... EiB; KB, MB, ... for powers of 1000)\n"
 		" -p, --mode MODE    permissions of the segment, octal (default 0644)\n"
@@ -60,9 +65,11 @@ int main(int argc, char **argv)
 		{ "mode", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "device", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int opt, id, mode = 0644, have_size = 0;
+	const char *device = NULL, *dev;
+	int opt, fd, id, mode = 0644, have_size = 0;
 	size_t size = 0;
 
 	while ((opt = getopt_long(argc, argv, "M:S:Qp:hV", longopts, NULL)) != -1) {
@@ -85,6 +92,9 @@ int main(int argc, char **argv)
 		case 'V':
 			print_version(PROG);
 			return EXIT_OK;
+		case 'D':
+			device = optarg;
+			break;
 		default:	/* getopt said which */
 			return bad_usage(PROG, NULL, NULL);
 		}
@@ -93,9 +103,14 @@ int main(int argc, char **argv)
 		return bad_usage(PROG, "unexpected argument", argv[optind]);
 	if (!have_size)
 		return bad_usage(PROG, "bad usage", NULL);
+	fd = tool_device(PROG, device, &dev);
+	if (fd < 0)
+		return EXIT_FAIL;
+	close(fd);
 	id = create(size, mode);
 	if (id < 0) {
-		fprintf(stderr, "%s: create share memory failed: %s\n", PROG, strerror(errno));
+		fprintf(stderr, "%s: create share memory failed in %s: %s\n", PROG, dev,
+			strerror(errno));
 		return EXIT_FAIL;
 	}
 	printf("Shared memory id: %d\n", id);

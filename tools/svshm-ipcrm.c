@@ -3,7 +3,9 @@
  * svshm-ipcrm: ipcrm for svshm segments, with ipcrm's options for shared
  * memory: -m ID and -M KEY (each may repeat), -a to remove every segment.
  * Every argument is parsed, whole and strictly, before anything is
- * removed: a command line with one bad number removes nothing. Messages
+ * removed: a command line with one bad number removes nothing. The
+ * instance is /dev/svshm's, or the one whose device --device PATH or
+ * SVSHM_DEVICE names (an svshm filesystem's DIR/svshm). Messages
  * are ipcrm's, each naming the id or key. Exit status 0 if all went, 1 if
  * anything could not be parsed or removed (util-linux's codes).
  */
@@ -12,8 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "args.h"
+#include "device.h"
 #include "svshm.h"
 
 #define PROG "svshm-ipcrm"
@@ -27,9 +31,11 @@ struct target {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage:\n %s [-m ID] [-M KEY] [-a]\n\n"
-		"Remove svshm shared memory segments (/dev/svshm).\n\n"
+	fprintf(out, "Usage:\n %s [--device PATH] [-m ID] [-M KEY] [-a]\n\n"
+		"Remove svshm shared memory segments.\n\n"
 		"Options:\n"
+		"     --device PATH     the instance's device (default: $SVSHM_DEVICE, else\n"
+		"                       /dev/svshm); an svshm filesystem's DIR/svshm\n"
 		" -m, --shmem-id ID     remove the segment of id ID (decimal)\n"
 		" -M, --shmem-key KEY   remove the segment of key KEY (decimal or 0x hex)\n"
 		" -a, --all             remove every segment this user may remove\n"
@@ -82,7 +88,7 @@ static int rm_key(key_t key, const char *arg)
 	return rm_id(id, "key", arg);
 }
 
-static int rm_all(void)
+static int rm_all(const char *dev)
 {
 	struct shm_info info;
 	struct shmid_ds ds;
@@ -91,13 +97,20 @@ static int rm_all(void)
 
 	max = svshm_shmctl(0, SHM_INFO, (struct shmid_ds *)&info);
 	if (max < 0) {
-		fprintf(stderr, "%s: cannot list the segments: %s\n", PROG, strerror(errno));
+		fprintf(stderr, "%s: cannot list the segments of %s: %s\n", PROG, dev,
+			strerror(errno));
 		return 1;
 	}
 	for (i = 0; i <= max; i++) {
 		id = svshm_shmctl(i, SHM_STAT_ANY, &ds);
-		if (id < 0)
+		if (id < 0 && (errno == EINVAL || errno == ENOENT || errno == EIDRM))
+			continue;	/* a free index, or a segment gone since */
+		if (id < 0) {
+			fprintf(stderr, "%s: cannot read index %d of %s: %s\n", PROG, i, dev,
+				strerror(errno));
+			bad = 1;
 			continue;
+		}
 		snprintf(arg, sizeof(arg), "%d", id);
 		bad |= rm_id(id, "id", arg);
 	}
@@ -112,10 +125,12 @@ int main(int argc, char **argv)
 		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "device", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct target *t = calloc(argc, sizeof(*t));
-	int opt, n = 0, bad = 0;
+	const char *device = NULL, *dev;
+	int opt, fd, n = 0, bad = 0;
 
 	if (!t)
 		return EXIT_FAIL;
@@ -134,6 +149,9 @@ int main(int argc, char **argv)
 			break;
 		case 'a':
 			break;
+		case 'D':	/* not a target */
+			device = optarg;
+			continue;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -149,13 +167,17 @@ int main(int argc, char **argv)
 		return bad_usage(PROG, "unexpected argument", argv[optind]);
 	if (!n)
 		return bad_usage(PROG, "nothing to remove", NULL);
+	fd = tool_device(PROG, device, &dev);
+	if (fd < 0)
+		return EXIT_FAIL;
+	close(fd);
 	for (int i = 0; i < n; i++) {
 		if (t[i].kind == 'm')
 			bad |= rm_id(t[i].id, "id", t[i].arg);
 		else if (t[i].kind == 'M')
 			bad |= rm_key(t[i].key, t[i].arg);
 		else
-			bad |= rm_all();
+			bad |= rm_all(dev);
 	}
 	free(t);
 	return bad ? EXIT_FAIL : EXIT_OK;

@@ -2,7 +2,10 @@
 /*
  * svshm-ipcs: ipcs -m for svshm. Lists the segments of /dev/svshm in the
  * layout of util-linux's ipcs, read through shmctl (SHM_INFO, then
- * SHM_STAT_ANY per index, as ipcs does when it cannot read /proc).
+ * SHM_STAT_ANY per index, as ipcs does when it cannot read /proc): through
+ * the device, never /proc/svshm, so that the device of another instance
+ * (--device PATH or SVSHM_DEVICE: an svshm filesystem's DIR/svshm, or a
+ * node bound alone into a container) lists that instance.
  *   svshm-ipcs [-m] [-p | -t | -c | -u | -l]    list, or one view of all
  *   svshm-ipcs -i ID                             one segment in detail
  * The id is parsed whole and strictly (decimal), as util-linux does: no
@@ -19,6 +22,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "device.h"
 #include "svshm.h"
 
 #define PROG "svshm-ipcs"
@@ -86,7 +90,7 @@ static void row(char view, int id, const struct shmid_ds *ds)
 	}
 }
 
-static int list(char view)
+static int list(char view, const char *dev)
 {
 	static const char *const titles[] = {
 		['p'] = "Creator/Last-op PIDs", ['t'] = "Attach/Detach/Change Times",
@@ -98,7 +102,8 @@ static int list(char view)
 
 	max = svshm_shmctl(0, SHM_INFO, (struct shmid_ds *)&info);
 	if (max < 0) {
-		fprintf(stderr, "%s: cannot list the segments: %s\n", PROG, strerror(errno));
+		fprintf(stderr, "%s: cannot list the segments of %s: %s\n", PROG, dev,
+			strerror(errno));
 		return 1;
 	}
 	if (view == 'u') {
@@ -121,21 +126,28 @@ static int list(char view)
 	else
 		printf("%-10s %-10s %-10s %-10s %-10s %-10s %-12s\n", "key", "shmid", "owner",
 		       "perms", "bytes", "nattch", "status");
+	/* An index may be free, or its segment gone since SHM_INFO: skip it. */
 	for (i = 0; i <= max; i++) {
 		id = svshm_shmctl(i, SHM_STAT_ANY, &ds);
-		if (id >= 0)
+		if (id >= 0) {
 			row(view, id, &ds);
+		} else if (errno != EINVAL && errno != ENOENT && errno != EIDRM) {
+			fprintf(stderr, "%s: cannot read index %d of %s: %s\n", PROG, i, dev,
+				strerror(errno));
+			return 1;
+		}
 	}
 	printf("\n");
 	return 0;
 }
 
-static int limits(void)
+static int limits(const char *dev)
 {
 	struct shminfo lim;
 
 	if (svshm_shmctl(0, IPC_INFO, (struct shmid_ds *)&lim) < 0) {
-		fprintf(stderr, "%s: cannot read the limits: %s\n", PROG, strerror(errno));
+		fprintf(stderr, "%s: cannot read the limits of %s: %s\n", PROG, dev,
+			strerror(errno));
 		return 1;
 	}
 	printf("\n------ Shared Memory Limits --------\nmax number of segments = %lu\n"
@@ -174,9 +186,12 @@ static int one(int id)
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage:\n %s [-m] [-p | -t | -c | -u | -l]\n %s [-m] -i ID\n\n"
-		"Show svshm shared memory segments (/dev/svshm) as ipcs -m shows native's.\n\n"
+	fprintf(out, "Usage:\n %s [--device PATH] [-m] [-p | -t | -c | -u | -l]\n"
+		" %s [--device PATH] [-m] -i ID\n\n"
+		"Show svshm shared memory segments as ipcs -m shows native's.\n\n"
 		"Options:\n"
+		"     --device PATH  the instance's device (default: $SVSHM_DEVICE, else\n"
+		"                    /dev/svshm); an svshm filesystem's DIR/svshm\n"
 		" -m, --shmems     shared memory segments (the only kind; accepted for ipcs)\n"
 		" -i, --id ID      the segment of id ID (decimal) in detail\n"
 		" -p, --pid        creator and last operator pids\n"
@@ -202,10 +217,12 @@ int main(int argc, char **argv)
 		{ "limits", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "device", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *device = NULL, *dev;
 	char view = 0;
-	int opt, id = -1, by_id = 0;
+	int opt, fd, id = -1, by_id = 0;
 
 	while ((opt = getopt_long(argc, argv, "mptculi:hV", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -225,15 +242,22 @@ int main(int argc, char **argv)
 		case 'V':
 			print_version(PROG);
 			return EXIT_OK;
+		case 'D':
+			device = optarg;
+			break;
 		default:	/* getopt said which */
 			return bad_usage(PROG, NULL, NULL);
 		}
 	}
 	if (optind < argc)
 		return bad_usage(PROG, "unexpected argument", argv[optind]);
+	fd = tool_device(PROG, device, &dev);
+	if (fd < 0)
+		return EXIT_FAIL;
+	close(fd);
 	if (by_id)
 		return one(id);
 	if (view == 'l')
-		return limits();
-	return list(view);
+		return limits(dev);
+	return list(view, dev);
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * svshm: the module's admin command, on libkmod.
- *   svshm status                        loaded or not; version, ABI, srcversion,
+ *   svshm [--device PATH] status        loaded or not; version, ABI, srcversion,
  *                                       refcount, holders, parameters, usage
  *   svshm load [--module PATH] [NAME=VALUE ...]   insert svshm.ko
  *   svshm unload                        remove it
@@ -10,9 +10,14 @@
  * build tree has no modules installed). Errors are one line that says
  * what to do. Exit status 0, or 1 on any error.
  *
- * The segment counts come from /proc/svshm, not from the device: an open
- * descriptor of /dev/svshm pins the module, and unload must not pin what
- * it removes.
+ * Every segment, in any instance, holds a reference on the module, as
+ * every attachment and open descriptor does: the kernel refuses to unload
+ * it while one exists rather than destroy data. status counts the
+ * segments of one instance through its device (--device PATH, else
+ * $SVSHM_DEVICE, else /dev/svshm: SHM_INFO, then SHM_STAT_ANY for the
+ * attachments), so that a container's own device counts its own. unload
+ * explains a refusal from /proc/svshm and the module's refcount, not from
+ * the device: an open descriptor would pin what it tries to remove.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,12 +27,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/shm.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <linux/svshm.h>
 
 #include "args.h"
+#include "device.h"
 
 #define PROG "svshm"
 #define MODNAME "svshm"
@@ -36,7 +43,7 @@
 static void usage(FILE *out)
 {
 	fprintf(out, "Usage:\n"
-		" %s status\n"
+		" %s [--device PATH] status\n"
 		" %s load [--module PATH] [NAME=VALUE ...]\n"
 		" %s unload\n\n"
 		"Load, unload and inspect the svshm module (System V shared memory\n"
@@ -44,6 +51,8 @@ static void usage(FILE *out)
 		"Options:\n"
 		" -m, --module PATH   load this svshm.ko (default: $SVSHM_KO, else the\n"
 		"                     module installed for the running kernel)\n"
+		"     --device PATH   status of this instance's device (default:\n"
+		"                     $SVSHM_DEVICE, else /dev/svshm)\n"
 		" -h, --help          display this help\n"
 		" -V, --version       display version\n\n"
 		"Parameters of load: shmmax, shmall, shmmni, shm_rmid_forced\n"
@@ -71,6 +80,33 @@ static const char *first_line(const char *path, char *buf, size_t len)
 	}
 	buf[strcspn(buf, "\n")] = 0;
 	return buf;
+}
+
+/*
+ * The segments of the instance whose device is @fd, and their attachments,
+ * pages and resident pages: SHM_INFO, then SHM_STAT_ANY for each index up
+ * to the highest in use. -1 with errno if the device does not answer.
+ */
+static int device_census(int fd, unsigned long *segs, unsigned long *nattch,
+			 unsigned long *pages, unsigned long *resident)
+{
+	struct shm_info info;
+	struct shmid_ds ds;
+	struct svshm_ctl c = { .cmd = SHM_INFO, .buf = (uintptr_t)&info };
+	int max = ioctl(fd, SVSHM_IOC_CTL, &c);
+
+	if (max < 0)
+		return -1;
+	*segs = info.used_ids;
+	*pages = info.shm_tot;
+	*resident = info.shm_rss;
+	*nattch = 0;
+	for (int i = 0; i <= max; i++) {
+		c = (struct svshm_ctl){ .id = i, .cmd = SHM_STAT_ANY, .buf = (uintptr_t)&ds };
+		if (ioctl(fd, SVSHM_IOC_CTL, &c) >= 0)
+			*nattch += ds.shm_nattch;
+	}
+	return 0;
 }
 
 /* Segments and their attachments, summed from /proc/svshm. -1 if absent. */
@@ -110,13 +146,33 @@ static void print_params(void)
 	printf("\n");
 }
 
-static int status(struct kmod_ctx *ctx)
+/* The segments line of status, for the instance whose device is @fd. */
+static void print_segments(int fd, const char *dev, const char *opt)
+{
+	unsigned long segs, nattch, pages, resident;
+
+	if (fd < 0) {
+		printf("segments: ? (cannot open %s)\n", dev);
+		return;
+	}
+	if (device_census(fd, &segs, &nattch, &pages, &resident)) {
+		printf("segments: ? (%s: %s)\n", dev, strerror(errno));
+		return;
+	}
+	printf("segments: %lu in %s, %lu pages (%lu resident), %lu attachments", segs, dev,
+	       pages, resident, nattch);
+	if (segs)
+		printf(" (they hold svshm.ko: remove them with svshm-ipcrm%s%s --all before unloading)",
+		       opt ? " --device " : "", opt ? dev : "");
+	printf("\n");
+}
+
+static int status(struct kmod_ctx *ctx, const char *device)
 {
 	struct svshm_version v = { 0 };
 	struct kmod_module *mod;
 	struct kmod_list *holders, *l;
-	unsigned long segs, nattch;
-	unsigned long long bytes;
+	const char *dev;
 	char buf[128];
 	int state, fd;
 
@@ -128,16 +184,25 @@ static int status(struct kmod_ctx *ctx)
 		kmod_module_unref(mod);
 		return EXIT_OK;
 	}
+	/*
+	 * A device that cannot be opened has said so in one line. A device
+	 * named (--device, SVSHM_DEVICE) must be there: status fails; without
+	 * /dev/svshm, status goes on with what the module's sysfs says.
+	 */
+	fd = tool_device(PROG, device, &dev);
+	if (fd < 0 && (device || (getenv("SVSHM_DEVICE") && *getenv("SVSHM_DEVICE")))) {
+		kmod_module_unref(mod);
+		return EXIT_FAIL;
+	}
 	printf("svshm: %s\n", kmod_module_initstate_str(state));
 	printf("version: %s\n", *first_line(SYSMOD "/version", buf, sizeof(buf)) ? buf : "?");
-	fd = open("/dev/svshm", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 && ioctl(fd, SVSHM_IOC_VERSION, &v) == 0)
+	if (fd < 0)
+		printf("abi: ? (cannot open %s)\n", dev);
+	else if (ioctl(fd, SVSHM_IOC_VERSION, &v) == 0)
 		printf("abi: %u (features %#x; this command: ABI %d)\n", v.abi_version,
 		       v.features, SVSHM_ABI_VERSION);
 	else
-		printf("abi: ? (/dev/svshm: %s)\n", strerror(errno));
-	if (fd >= 0)
-		close(fd);
+		printf("abi: ? (%s: %s)\n", dev, strerror(errno));
 	printf("srcversion: %s\n", *first_line(SYSMOD "/srcversion", buf, sizeof(buf)) ? buf : "?");
 	printf("refcount: %d\n", kmod_module_get_refcnt(mod));
 	printf("holders:");
@@ -151,10 +216,9 @@ static int status(struct kmod_ctx *ctx)
 	printf("%s\n", holders ? "" : " none");
 	kmod_module_unref_list(holders);
 	print_params();
-	if (census(&segs, &nattch, &bytes) == 0)
-		printf("segments: %lu, %llu bytes, %lu attachments\n", segs, bytes, nattch);
-	else
-		printf("segments: ? (/proc/svshm: %s)\n", strerror(errno));
+	print_segments(fd, dev, device);
+	if (fd >= 0)
+		close(fd);
 	kmod_module_unref(mod);
 	return EXIT_OK;
 }
@@ -270,6 +334,35 @@ static int load(struct kmod_ctx *ctx, const char *path, int argc, char **argv)
 	return err ? EXIT_FAIL : EXIT_OK;
 }
 
+/*
+ * Why the kernel refused: @refs references, of which @segs segments and
+ * @nattch attachments are /proc/svshm's (the initial instance). The rest
+ * are open descriptors of a device, mounted svshm instances and their
+ * segments, which no file here lists. One line, each part with its remedy.
+ * (An attachment's reference is its attach file's, which forked copies
+ * share: the rest is a floor, never below 0.)
+ */
+static void in_use(int refs, unsigned long segs, unsigned long nattch)
+{
+	long rest = (long)refs - (long)segs - (long)nattch;
+	const char *sep = "";
+
+	fprintf(stderr, "%s: in use by", PROG);
+	if (segs) {
+		fprintf(stderr, " %lu segments of /dev/svshm (remove them: svshm-ipcrm --all)", segs);
+		sep = nattch && rest > 0 ? "," : " and";
+	}
+	if (nattch) {
+		fprintf(stderr, "%s %lu attachments (end those processes: svshm-ipcs -p shows who)",
+			sep, nattch);
+		sep = " and";
+	}
+	if (rest > 0 || (!segs && !nattch))
+		fprintf(stderr, "%s %ld other references (open descriptors of a device, svshm mounts and their segments: findmnt -t svshm)",
+			sep, rest > 0 ? rest : (long)refs);
+	fprintf(stderr, "\n");
+}
+
 static int unload(struct kmod_ctx *ctx)
 {
 	unsigned long segs, nattch;
@@ -288,11 +381,10 @@ static int unload(struct kmod_ctx *ctx)
 	/* NOLOG: libkmod's own line would repeat ours, less helpfully. */
 	err = kmod_module_remove_module(mod, KMOD_REMOVE_NOLOG);
 	if (err == -EBUSY || err == -EAGAIN) {
-		/* Each attachment and each open descriptor holds a reference. */
 		refs = kmod_module_get_refcnt(mod);
-		census(&segs, &nattch, &bytes);
-		fprintf(stderr, "%s: in use by %lu attachments and %ld open descriptors of /dev/svshm: end those processes first (svshm-ipcs -p shows who)\n",
-			PROG, nattch, refs > (int)nattch ? (long)refs - (long)nattch : 0L);
+		if (census(&segs, &nattch, &bytes))
+			segs = nattch = 0;
+		in_use(refs, segs, nattch);
 	} else if (err < 0) {
 		fprintf(stderr, "%s: cannot unload: %s\n", PROG, strerror(-err));
 	}
@@ -306,9 +398,10 @@ int main(int argc, char **argv)
 		{ "module", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "device", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = getenv("SVSHM_KO"), *cmd;
+	const char *path = getenv("SVSHM_KO"), *device = NULL, *cmd;
 	struct kmod_ctx *ctx;
 	int opt, ret;
 
@@ -317,6 +410,9 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 'm':
 			path = optarg;
+			break;
+		case 'D':
+			device = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -341,16 +437,22 @@ int main(int argc, char **argv)
 		}
 	} else if (strcmp(cmd, "status") && strcmp(cmd, "unload")) {
 		return fail("unknown command '%s': status, load or unload (svshm --help)", cmd);
-	} else if (optind < argc) {
-		return fail("unexpected argument '%s' (svshm --help)", argv[optind]);
+	} else if (!strcmp(cmd, "status") && optind + 1 < argc &&
+		   !strcmp(argv[optind], "--device")) {
+		device = argv[optind + 1];
+		optind += 2;
 	}
+	if (strcmp(cmd, "load") && optind < argc)
+		return fail("unexpected argument '%s' (svshm --help)", argv[optind]);
+	if (device && strcmp(cmd, "status"))
+		return fail("%s", "--device goes with status only (svshm --help)");
 	if (path && !*path)
 		path = NULL;
 	ctx = kmod_new(NULL, NULL);
 	if (!ctx)
 		return fail("%s", "cannot start libkmod");
 	if (!strcmp(cmd, "status"))
-		ret = status(ctx);
+		ret = status(ctx, device);
 	else if (!strcmp(cmd, "load"))
 		ret = load(ctx, path, argc - optind, argv + optind);
 	else

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tools' device: see device.h. The tool opens it before libsvshm does
+ * so that a wrong path fails in one line of the tool's own, naming the
+ * path and where it came from, rather than in libsvshm's line followed by
+ * the tool's about a call that failed with ENOSYS.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <linux/svshm.h>
+
+#include "device.h"
+
+#define DEFAULT_DEVICE	"/dev/svshm"
+#define DEVICE_ENV	"SVSHM_DEVICE"
+
+int tool_device(const char *prog, const char *opt, const char **path)
+{
+	const char *env = getenv(DEVICE_ENV), *dev, *from;
+	struct statfs sfs;
+	struct stat st;
+	int fd, err;
+
+	if (opt) {
+		dev = opt;
+		from = " (--device)";
+	} else if (env && *env) {
+		dev = env;
+		from = " (named by " DEVICE_ENV ")";
+	} else {
+		dev = DEFAULT_DEVICE;
+		from = "";
+	}
+	*path = dev;
+	fd = open(dev, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		fprintf(stderr, "%s: cannot open %s%s: %s%s\n", prog, dev, from, strerror(err),
+			!*from && err == ENOENT ? " (is svshm.ko loaded? svshm load)" : "");
+		return -1;
+	}
+	/* libsvshm's own test, so that what passes here passes there. */
+	if (fstat(fd, &st) || !(S_ISCHR(st.st_mode) ||
+				(S_ISREG(st.st_mode) && fstatfs(fd, &sfs) == 0 &&
+				 (unsigned int)sfs.f_type == SVSHM_FS_MAGIC))) {
+		fprintf(stderr, "%s: %s%s is neither svshm's device nor an svshm filesystem's %s file\n",
+			prog, dev, from, SVSHM_FS_DEVICE);
+		close(fd);
+		return -1;
+	}
+	/* Before libsvshm's first call, which reads it once for the process. */
+	if (setenv(DEVICE_ENV, dev, 1)) {
+		fprintf(stderr, "%s: %s: %s\n", prog, dev, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
