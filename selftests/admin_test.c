@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * svshm(8), the admin command: status reports the loaded module (version,
- * ABI, parameters, segments); unload is refused with one line while a
- * segment is attached and succeeds after; load takes a path and parameters
- * and refuses unknown ones and a second load; as a user, load and unload
- * say they need root.
+ * ABI, parameters, segments of the instance named by --device, and that
+ * they hold the module); unload is refused with one line while a segment
+ * is attached, or exists at all, and succeeds once it is gone; load takes
+ * a path and parameters and refuses unknown ones and a second load; as a
+ * user, load and unload say they need root.
  *
  * Root's tests need SVSHM_KO, the module's path (guest-tests.sh sets it),
  * and leave the module loaded. The svshm work is done in children, so that
@@ -90,6 +91,52 @@ TEST_F(root, status_of_loaded_module)
 	EXPECT_EQ(NULL, strstr(self->out, "srcversion: ?")) TH_LOG("%s", self->out);
 	EXPECT_NE(NULL, strstr(self->out, " shmmni=")) TH_LOG("%s", self->out);
 	EXPECT_NE(NULL, strstr(self->out, "segments: ")) TH_LOG("%s", self->out);
+	/* A device named that is none: one line, status 1. */
+	EXPECT_EQ(1, svshm("--device /nonexistent/svshm status", self->out, sizeof(self->out)));
+	EXPECT_EQ(strlen(self->out) - 1, strcspn(self->out, "\n")) TH_LOG("one line: %s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "/nonexistent/svshm")) TH_LOG("%s", self->out);
+	EXPECT_EQ(1, svshm("--device /dev/svshm unload", self->out, sizeof(self->out)));
+	EXPECT_EQ(0, access("/dev/svshm", F_OK));
+}
+
+/* An idle segment, in a child: this process keeps no descriptor. */
+static int make_idle(void)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0)
+		_exit(svshm_shmget(0x41444d4e /* "ADMN" */, 4096, IPC_CREAT | 0600) < 0);
+	return waitpid(pid, &st, 0) == pid && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Run svshm-ipcrm ARGS; its exit status. */
+static int ipcrm(const char *args)
+{
+	char path[PATH_MAX], cmd[PATH_MAX + 64];
+
+	tool_path("svshm-ipcrm", path, sizeof(path));
+	snprintf(cmd, sizeof(cmd), "%s %s", path, args);
+	return system(cmd);
+}
+
+/* Segments hold the module: status says so, unload says how to remove them. */
+TEST_F(root, unload_refused_while_a_segment_exists)
+{
+	ASSERT_EQ(0, make_idle());
+	ASSERT_EQ(0, svshm("status", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "segments: 1 in /dev/svshm")) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "svshm-ipcrm --all before unloading"))
+		TH_LOG("%s", self->out);
+	EXPECT_EQ(1, svshm("unload", self->out, sizeof(self->out)));
+	EXPECT_NE(NULL, strstr(self->out, "svshm: in use by 1 segments of /dev/svshm (remove them: svshm-ipcrm --all)"))
+		TH_LOG("%s", self->out);
+	EXPECT_EQ(strlen(self->out) - 1, strcspn(self->out, "\n")) TH_LOG("one line: %s", self->out);
+	EXPECT_EQ(0, access("/dev/svshm", F_OK));
+	/* Removing it is enough (by key: --all would hide what others leave). */
+	ASSERT_EQ(0, ipcrm("-M 0x41444d4e"));
+	EXPECT_EQ(0, svshm("unload", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_EQ(0, svshm("load", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
 }
 
 TEST_F(root, unload_refused_while_attached)

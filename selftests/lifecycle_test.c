@@ -2,9 +2,12 @@
 /*
  * The module's lifecycle, loaded and unloaded through libkmod (as svshm(8)
  * does): removal is refused while a segment is mapped (even with no
- * descriptor of /dev/svshm left open), succeeds with idle segments
- * and frees them, and load, use, unload works 50 times in a row. The
- * kernel log is checked for splats and, on the debug kernel, for leaks.
+ * descriptor of /dev/svshm left open), and while any segment exists at
+ * all, attached or not: unloading never destroys data. The refused module
+ * keeps each segment whole (its id, key, size and bytes); once they are
+ * removed, it unloads. Load, use, clean up, unload works 50 times in a
+ * row. The kernel log is checked for splats and, on the debug kernel, for
+ * leaks.
  *
  * Needs root and SVSHM_KO, the module's path (guest-tests.sh sets it).
  * The svshm work is done in children: libsvshm keeps /dev/svshm open for a
@@ -71,19 +74,68 @@ static int in_child(int (*fn)(void))
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-/* Create a keyed segment with data and an idle private one; attach none. */
+#define KEYED_SIZE	(3 * 4096)
+#define PRIVATE_SIZE	5000
+
+/* Create a keyed segment full of 0x5a and an idle private one; attach none. */
 static int make_idle(void)
 {
-	int id = svshm_shmget(KEY, 3 * 4096, IPC_CREAT | 0600);
+	int id = svshm_shmget(KEY, KEYED_SIZE, IPC_CREAT | IPC_EXCL | 0600);
 	char *p;
 
-	if (id < 0 || svshm_shmget(IPC_PRIVATE, 5000, 0600) < 0)
+	if (id < 0 || svshm_shmget(IPC_PRIVATE, PRIVATE_SIZE, 0600) < 0)
 		return 1;
 	p = svshm_shmat(id, NULL, 0);
 	if (p == (void *)-1)
 		return 2;
-	memset(p, 0x5a, 3 * 4096);
+	memset(p, 0x5a, KEYED_SIZE);
 	return svshm_shmdt(p) ? 3 : 0;
+}
+
+/* make_idle's private segment, by its size: its id, or -1. */
+static int private_id(void)
+{
+	struct shm_info info;
+	struct shmid_ds ds;
+	int max = svshm_shmctl(0, SHM_INFO, (struct shmid_ds *)&info), id;
+
+	for (int i = 0; i <= max; i++) {
+		id = svshm_shmctl(i, SHM_STAT_ANY, &ds);
+		if (id >= 0 && ds.shm_perm.__key == IPC_PRIVATE && ds.shm_segsz == PRIVATE_SIZE)
+			return id;
+	}
+	return -1;
+}
+
+/* Both of make_idle's segments are whole: key, size, every byte. */
+static int idle_intact(void)
+{
+	int id = svshm_shmget(KEY, 0, 0);
+	struct shmid_ds ds;
+	unsigned char *p;
+
+	if (id < 0 || svshm_shmctl(id, IPC_STAT, &ds) || ds.shm_segsz != KEYED_SIZE ||
+	    ds.shm_nattch != 0)
+		return 1;
+	p = svshm_shmat(id, NULL, SHM_RDONLY);
+	if (p == (void *)-1)
+		return 2;
+	for (int i = 0; i < KEYED_SIZE; i++)
+		if (p[i] != 0x5a)
+			return 3;
+	if (svshm_shmdt(p) || private_id() < 0)
+		return 4;
+	return 0;
+}
+
+static int remove_keyed(void)
+{
+	return svshm_shmctl(svshm_shmget(KEY, 0, 0), IPC_RMID, NULL) ? 1 : 0;
+}
+
+static int remove_private(void)
+{
+	return svshm_shmctl(private_id(), IPC_RMID, NULL) ? 1 : 0;
 }
 
 static int key_gone(void)
@@ -91,6 +143,7 @@ static int key_gone(void)
 	return svshm_shmget(KEY, 0, 0) == -1 && errno == ENOENT ? 0 : 1;
 }
 
+/* One round's work, all removed at the end: nothing holds the module. */
 static int use_and_clean(void)
 {
 	int id = svshm_shmget(IPC_PRIVATE, 8192, 0600);
@@ -102,7 +155,9 @@ static int use_and_clean(void)
 	p[8191] = 2;
 	if (svshm_shmdt(p) || svshm_shmctl(id, IPC_RMID, NULL))
 		return 2;
-	return make_idle();
+	if (make_idle() || idle_intact())
+		return 3;
+	return remove_keyed() || remove_private() ? 4 : 0;
 }
 
 FIXTURE(mod) {
@@ -118,8 +173,15 @@ FIXTURE_SETUP(mod)
 
 FIXTURE_TEARDOWN(mod)
 {
+	if (geteuid() != 0 || !getenv("SVSHM_KO"))
+		return;
+	/* A test that stopped half-way leaves no segment to hold the module. */
+	if (!access("/dev/svshm", F_OK)) {
+		in_child(remove_keyed);
+		in_child(remove_private);
+	}
 	/* Leave the module loaded for the tests that follow. */
-	if (geteuid() == 0 && getenv("SVSHM_KO") && access("/dev/svshm", F_OK))
+	if (access("/dev/svshm", F_OK))
 		insmod();
 }
 
@@ -158,11 +220,24 @@ TEST_F(mod, rmmod_refused_while_mapped)
 	EXPECT_EQ(0, insmod());
 }
 
-TEST_F(mod, rmmod_frees_idle_segments)
+/*
+ * Each segment holds the module: delete_module(O_NONBLOCK), which libkmod
+ * always asks for, fails with EWOULDBLOCK (EAGAIN) while one exists, and
+ * the data is all still there; it unloads once the last one is removed.
+ */
+TEST_F(mod, rmmod_refused_while_segments_exist)
 {
 	ASSERT_EQ(0, in_child(make_idle));
-	ASSERT_EQ(0, rmmod());
-	ASSERT_EQ(0, insmod());
+	EXPECT_EQ(-EAGAIN, rmmod());
+	ASSERT_EQ(0, access("/dev/svshm", F_OK)) TH_LOG("unloaded: the segments went with it");
+	EXPECT_EQ(0, in_child(idle_intact));
+	/* One left, unkeyed and unattached, still holds it. */
+	ASSERT_EQ(0, in_child(remove_keyed));
+	EXPECT_EQ(-EAGAIN, rmmod());
+	ASSERT_EQ(0, access("/dev/svshm", F_OK));
+	ASSERT_EQ(0, in_child(remove_private));
+	EXPECT_EQ(0, rmmod());
+	EXPECT_EQ(0, insmod());
 	EXPECT_EQ(0, in_child(key_gone));
 }
 
@@ -170,6 +245,7 @@ TEST_F_TIMEOUT(mod, load_use_unload_50_times, 600)
 {
 	for (int i = 0; i < 50; i++) {
 		ASSERT_EQ(0, in_child(use_and_clean)) TH_LOG("round %d", i);
+		/* Removed, so unloaded: nothing else may hold it. */
 		ASSERT_EQ(0, rmmod()) TH_LOG("round %d", i);
 		ASSERT_EQ(0, insmod()) TH_LOG("round %d", i);
 	}

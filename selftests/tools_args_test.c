@@ -5,8 +5,9 @@
  * then random bytes), alone or after valid arguments, must fail with
  * status 1 and a message naming the argument, print no segment, and
  * change no segment: the table is compared field by field before and
- * after. Then the real thing: valid arguments remove exactly what they
- * name, and a failure names the id or key (as nobody: permission denied).
+ * after. The same for junk where the device goes (--device, SVSHM_DEVICE).
+ * Then the real thing: valid arguments remove exactly what they name, and a
+ * failure names the id or key (as nobody: permission denied).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -125,6 +126,15 @@ FIXTURE_TEARDOWN(table)
 {
 	for (int i = 0; i < NSEG; i++)
 		svshm_shmctl(self->ids[i], IPC_RMID, NULL);
+}
+
+static int lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
 }
 
 /* The table is what it was at setup. */
@@ -248,6 +258,61 @@ TEST_F(table, junk_options_change_nothing)
 	EXPECT_EQ(1, run("svshm-ipcs", (const char *[]){ "-i", NULL }, -1, out, sizeof(out),
 			 err, sizeof(err)));
 	EXPECT_TABLE_UNCHANGED("no arguments");
+}
+
+/*
+ * A device that is not one, by --device or SVSHM_DEVICE: every tool fails
+ * with status 1 and one line naming the path, and changes nothing (ipcrm
+ * --all and ipcmk fall back on no other device). The option wins over the
+ * variable. This process's library read /dev/svshm at setup, for good.
+ */
+TEST_F(table, junk_device_changes_nothing)
+{
+	static const char *const devices[] = {
+		"/nonexistent/svshm", "", "/", "/dev/null", "/proc/self/status", "-m",
+	};
+	static const char *const cmds[][3] = {
+		{ "svshm-ipcs", NULL }, { "svshm-ipcs", "-u", NULL }, { "svshm-ipcrm", "-a", NULL },
+		{ "svshm-ipcmk", "-M", "4096" },
+	};
+	char out[8192], err[8192];
+
+	for (size_t d = 0; d < sizeof(devices) / sizeof(devices[0]); d++) {
+		for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++) {
+			const char *args[8] = { "--device", devices[d] };
+			int k = 2;
+
+			for (int a = 1; a < 3 && cmds[c][a]; a++)
+				args[k++] = cmds[c][a];
+			EXPECT_EQ(1, run(cmds[c][0], args, -1, out, sizeof(out), err, sizeof(err)))
+				TH_LOG("%s --device '%s': %s", cmds[c][0], devices[d], err);
+			EXPECT_EQ(1, lines(err)) TH_LOG("%s --device '%s': %s", cmds[c][0],
+							devices[d], err);
+			EXPECT_NE(NULL, strstr(err, devices[d])) TH_LOG("%s", err);
+			EXPECT_STREQ("", out);
+			/* The same path through the environment. */
+			setenv("SVSHM_DEVICE", devices[d], 1);
+			EXPECT_EQ(*devices[d] ? 1 : 0, run(cmds[c][0], args + 2, -1, out, sizeof(out),
+							   err, sizeof(err)))
+				TH_LOG("SVSHM_DEVICE='%s' %s: %s", devices[d], cmds[c][0], err);
+			if (*devices[d])
+				EXPECT_NE(NULL, strstr(err, "SVSHM_DEVICE")) TH_LOG("%s", err);
+			unsetenv("SVSHM_DEVICE");
+			/* An empty variable is /dev/svshm: what ipcmk made there goes. */
+			if (!*devices[d] && c == 3)
+				svshm_shmctl(atoi(strrchr(out, ' ') + 1), IPC_RMID, NULL);
+			EXPECT_TABLE_UNCHANGED(devices[d]);
+		}
+	}
+	/* The option wins over the variable. */
+	setenv("SVSHM_DEVICE", "/nonexistent/svshm", 1);
+	EXPECT_EQ(0, run("svshm-ipcs", (const char *[]){ "--device", "/dev/svshm", NULL }, -1, out,
+			 sizeof(out), err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_STREQ("", err);
+	unsetenv("SVSHM_DEVICE");
+	EXPECT_EQ(1, run("svshm-ipcs", (const char *[]){ "--device", NULL }, -1, out, sizeof(out),
+			 err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "--help")) TH_LOG("%s", err);
 }
 
 TEST(help_and_version)
