@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -24,6 +25,7 @@
 int tool_device(const char *prog, const char *opt, const char **path)
 {
 	const char *env = getenv(DEVICE_ENV), *dev, *from;
+	struct svshm_version v;
 	struct statfs sfs;
 	struct stat st;
 	int fd, err;
@@ -52,6 +54,17 @@ int tool_device(const char *prog, const char *opt, const char **path)
 				 (unsigned int)sfs.f_type == SVSHM_FS_MAGIC))) {
 		fprintf(stderr, "%s: %s%s is neither svshm's device nor an svshm filesystem's %s file\n",
 			prog, dev, from, SVSHM_FS_DEVICE);
+		close(fd);
+		return -1;
+	}
+	/*
+	 * Another character device answers ENOTTY, as a module of ABI 1 (another
+	 * magic) does. A version other than ours is left to libsvshm's line and
+	 * to svshm status, which both say what to do about it.
+	 */
+	if (ioctl(fd, SVSHM_IOC_VERSION, &v)) {
+		fprintf(stderr, "%s: %s%s does not answer svshm's version ioctl: not svshm's device, or a module older than ABI %d\n",
+			prog, dev, from, SVSHM_ABI_VERSION);
 		close(fd);
 		return -1;
 	}

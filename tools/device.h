@@ -10,9 +10,9 @@
  * Open the device for @prog: @opt (--device, or NULL), else $SVSHM_DEVICE,
  * else /dev/svshm; read-write and close-on-exec, as libsvshm opens it. The
  * choice is handed to libsvshm through SVSHM_DEVICE before its first call.
- * If the file cannot be opened, or is neither a character device nor an
- * svshm filesystem's svshm file, one line on stderr names it and says
- * where the name came from. Returns the descriptor (the caller closes it)
+ * If the file cannot be opened, is neither a character device nor an
+ * svshm filesystem's svshm file, or does not answer SVSHM_IOC_VERSION, one
+ * line on stderr names it and says where the name came from. Returns the descriptor (the caller closes it)
  * and the path in *@path, or -1 after that line.
  */
 int tool_device(const char *prog, const char *opt, const char **path);

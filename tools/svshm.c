@@ -109,25 +109,30 @@ static int device_census(int fd, unsigned long *segs, unsigned long *nattch,
 	return 0;
 }
 
-/* Segments and their attachments, summed from /proc/svshm. -1 if absent. */
-static int census(unsigned long *segs, unsigned long *nattch, unsigned long long *bytes)
+/*
+ * The initial instance's segments from /proc/svshm, which pins nothing:
+ * @live those not removed, @dest those removed but still attached (they go
+ * with their last detach), @nattch their attachments. -1 if absent.
+ */
+static int census(unsigned long *live, unsigned long *dest, unsigned long *nattch)
 {
 	FILE *f = fopen("/proc/svshm", "re");
-	unsigned long long size;
+	unsigned int mode;
 	unsigned long n;
 	char line[512];
 
-	*segs = *nattch = 0;
-	*bytes = 0;
+	*live = *dest = *nattch = 0;
 	if (!f)
 		return -1;
 	/* key shmid perms size cpid lpid nattch ...; the first line is the header. */
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%*d %*d %*o %llu %*u %*u %lu", &size, &n) != 2)
+		if (sscanf(line, "%*d %*d %o %*u %*u %*u %lu", &mode, &n) != 2)
 			continue;
-		(*segs)++;
+		if (mode & 01000)	/* SHM_DEST */
+			(*dest)++;
+		else
+			(*live)++;
 		*nattch += n;
-		*bytes += size;
 	}
 	fclose(f);
 	return 0;
@@ -335,21 +340,22 @@ static int load(struct kmod_ctx *ctx, const char *path, int argc, char **argv)
 }
 
 /*
- * Why the kernel refused: @refs references, of which @segs segments and
- * @nattch attachments are /proc/svshm's (the initial instance). The rest
- * are open descriptors of a device, mounted svshm instances and their
- * segments, which no file here lists. One line, each part with its remedy.
- * (An attachment's reference is its attach file's, which forked copies
- * share: the rest is a floor, never below 0.)
+ * Why the kernel refused: @refs references. /proc/svshm (the initial
+ * instance) accounts for @live segments, which stay until removed, and
+ * @nattch attachments, with the @dest removed segments they keep alive.
+ * The rest are open descriptors of a device, mounted svshm instances and
+ * their segments, which no file here lists. One line, each part with its
+ * remedy. (Forked attachments share one attach file and so one reference:
+ * the rest is a floor, never below 0.)
  */
-static void in_use(int refs, unsigned long segs, unsigned long nattch)
+static void in_use(int refs, unsigned long live, unsigned long dest, unsigned long nattch)
 {
-	long rest = (long)refs - (long)segs - (long)nattch;
+	long rest = (long)refs - (long)live - (long)dest - (long)nattch;
 	const char *sep = "";
 
 	fprintf(stderr, "%s: in use by", PROG);
-	if (segs) {
-		fprintf(stderr, " %lu segments of /dev/svshm (remove them: svshm-ipcrm --all)", segs);
+	if (live) {
+		fprintf(stderr, " %lu segments of /dev/svshm (remove them: svshm-ipcrm --all)", live);
 		sep = nattch && rest > 0 ? "," : " and";
 	}
 	if (nattch) {
@@ -357,7 +363,7 @@ static void in_use(int refs, unsigned long segs, unsigned long nattch)
 			sep, nattch);
 		sep = " and";
 	}
-	if (rest > 0 || (!segs && !nattch))
+	if (rest > 0 || (!live && !nattch))
 		fprintf(stderr, "%s %ld other references (open descriptors of a device, svshm mounts and their segments: findmnt -t svshm)",
 			sep, rest > 0 ? rest : (long)refs);
 	fprintf(stderr, "\n");
@@ -365,8 +371,7 @@ static void in_use(int refs, unsigned long segs, unsigned long nattch)
 
 static int unload(struct kmod_ctx *ctx)
 {
-	unsigned long segs, nattch;
-	unsigned long long bytes;
+	unsigned long live, dest, nattch;
 	struct kmod_module *mod;
 	int err, refs;
 
@@ -382,9 +387,9 @@ static int unload(struct kmod_ctx *ctx)
 	err = kmod_module_remove_module(mod, KMOD_REMOVE_NOLOG);
 	if (err == -EBUSY || err == -EAGAIN) {
 		refs = kmod_module_get_refcnt(mod);
-		if (census(&segs, &nattch, &bytes))
-			segs = nattch = 0;
-		in_use(refs, segs, nattch);
+		if (census(&live, &dest, &nattch))
+			live = dest = nattch = 0;
+		in_use(refs, live, dest, nattch);
 	} else if (err < 0) {
 		fprintf(stderr, "%s: cannot unload: %s\n", PROG, strerror(-err));
 	}
