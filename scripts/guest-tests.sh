@@ -144,14 +144,22 @@ if [ "$fuzz" -gt 0 ] && [ -d /sys/kernel/debug/failslab ]; then
 fi
 
 # Every test removes what it made: a segment holds the module, so rmmod is
-# refused while one exists. Name what is left (id, key, size, creator pid),
-# then remove it, so that the rmmod below tests the module, not the tests.
+# refused while one exists, in /dev/svshm or in a mounted instance. Name
+# what is left (id, key, size, creator pid; mount points), then remove it,
+# so that the rmmod below tests the module, not the tests.
 left=$(awk 'NR > 1 { printf "id %d key %#x size %s cpid %d; ", $2, $1 < 0 ? $1 + 4294967296 : $1, $4, $5 }' /proc/svshm)
 if [ -z "$left" ]; then
 	step OK "no segment left in /proc/svshm"
 else
 	step FAIL "segments left in /proc/svshm: $left"
 	build/tools/svshm-ipcrm --all
+fi
+mounts=$(awk '$3 == "svshm" { printf "%s ", $2 }' /proc/mounts)
+if [ -z "$mounts" ]; then
+	step OK "no svshm filesystem left mounted"
+else
+	step FAIL "svshm filesystems left mounted: $mounts"
+	for m in $mounts; do umount "$m"; done
 fi
 if rmmod svshm; then
 	step OK "rmmod svshm"
