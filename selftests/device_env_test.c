@@ -27,6 +27,7 @@
 
 #include "kselftest_harness.h"
 #include "child.h"
+#include "preload.h"
 #include "tools.h"
 #include "svshm.h"
 
@@ -170,6 +171,22 @@ TEST(read_once_kept_across_reopen_and_fork)
 		child_exit();
 	}
 	EXPECT_EQ(0, reap(pid));
+}
+
+/* The preload build reads the same variable: util-linux's ipcmk, unmodified. */
+TEST(preloaded_program_names_the_path)
+{
+	char *const argv[] = { "/usr/bin/ipcmk", "-M", "4096", NULL };
+	char dev[64], out[OUT_MAX];
+
+	if (access(argv[0], X_OK) || access(preload_lib(), R_OK))
+		SKIP(return, "no /usr/bin/ipcmk, or no libsvshm-preload.so");
+	snprintf(dev, sizeof(dev), "/nonexistent/svshm-%d", getpid());
+	setenv("SVSHM_DEVICE", dev, 1);
+	EXPECT_NE(0, run_program(argv, 1, 0, out, sizeof(out)));
+	unsetenv("SVSHM_DEVICE");
+	EXPECT_NE(NULL, strstr(out, dev)) TH_LOG("ipcmk said: %s", out);
+	EXPECT_NE(NULL, strstr(out, "libsvshm: cannot open")) TH_LOG("ipcmk said: %s", out);
 }
 
 /*

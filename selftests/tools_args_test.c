@@ -290,20 +290,23 @@ TEST_F(table, junk_device_changes_nothing)
 							devices[d], err);
 			EXPECT_NE(NULL, strstr(err, devices[d])) TH_LOG("%s", err);
 			EXPECT_STREQ("", out);
-			/* The same path through the environment. */
-			setenv("SVSHM_DEVICE", devices[d], 1);
-			EXPECT_EQ(*devices[d] ? 1 : 0, run(cmds[c][0], args + 2, -1, out, sizeof(out),
-							   err, sizeof(err)))
-				TH_LOG("SVSHM_DEVICE='%s' %s: %s", devices[d], cmds[c][0], err);
-			if (*devices[d])
+			/* The same path through the environment (empty: the default). */
+			if (*devices[d]) {
+				setenv("SVSHM_DEVICE", devices[d], 1);
+				EXPECT_EQ(1, run(cmds[c][0], args + 2, -1, out, sizeof(out), err,
+						 sizeof(err)))
+					TH_LOG("SVSHM_DEVICE='%s' %s", devices[d], cmds[c][0]);
+				EXPECT_EQ(1, lines(err)) TH_LOG("%s", err);
 				EXPECT_NE(NULL, strstr(err, "SVSHM_DEVICE")) TH_LOG("%s", err);
-			unsetenv("SVSHM_DEVICE");
-			/* An empty variable is /dev/svshm: what ipcmk made there goes. */
-			if (!*devices[d] && c == 3)
-				svshm_shmctl(atoi(strrchr(out, ' ') + 1), IPC_RMID, NULL);
+				unsetenv("SVSHM_DEVICE");
+			}
 			EXPECT_TABLE_UNCHANGED(devices[d]);
 		}
 	}
+	/* An empty variable is no device named: /dev/svshm. */
+	setenv("SVSHM_DEVICE", "", 1);
+	EXPECT_EQ(0, run("svshm-ipcs", (const char *[]){ NULL }, -1, out, sizeof(out), err,
+			 sizeof(err))) TH_LOG("%s", err);
 	/* The option wins over the variable. */
 	setenv("SVSHM_DEVICE", "/nonexistent/svshm", 1);
 	EXPECT_EQ(0, run("svshm-ipcs", (const char *[]){ "--device", "/dev/svshm", NULL }, -1, out,
