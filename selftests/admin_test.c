@@ -120,11 +120,15 @@ static int ipcrm(const char *args)
 	return system(cmd);
 }
 
-/* Segments hold the module: status says so, unload says how to remove them. */
+/*
+ * Segments hold the module: status says so, unload says how to remove them.
+ * No ASSERT once the segment exists: the harness skips the teardown after
+ * one, and the module must be left loaded, the segment gone, either way.
+ */
 TEST_F(root, unload_refused_while_a_segment_exists)
 {
 	ASSERT_EQ(0, make_idle());
-	ASSERT_EQ(0, svshm("status", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_EQ(0, svshm("status", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
 	EXPECT_NE(NULL, strstr(self->out, "segments: 1 in /dev/svshm")) TH_LOG("%s", self->out);
 	EXPECT_NE(NULL, strstr(self->out, "svshm-ipcrm --all before unloading"))
 		TH_LOG("%s", self->out);
@@ -132,9 +136,13 @@ TEST_F(root, unload_refused_while_a_segment_exists)
 	EXPECT_NE(NULL, strstr(self->out, "svshm: in use by 1 segments of /dev/svshm (remove them: svshm-ipcrm --all)"))
 		TH_LOG("%s", self->out);
 	EXPECT_EQ(strlen(self->out) - 1, strcspn(self->out, "\n")) TH_LOG("one line: %s", self->out);
-	EXPECT_EQ(0, access("/dev/svshm", F_OK));
+	if (access("/dev/svshm", F_OK)) {
+		TH_LOG("unloaded with a segment: its data went with the module");
+		EXPECT_EQ(0, svshm("load", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+		return;
+	}
 	/* Removing it is enough (by key: --all would hide what others leave). */
-	ASSERT_EQ(0, ipcrm("-M 0x41444d4e"));
+	EXPECT_EQ(0, ipcrm("-M 0x41444d4e"));
 	EXPECT_EQ(0, svshm("unload", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
 	EXPECT_EQ(0, svshm("load", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
 }

@@ -12,6 +12,9 @@
  *
  * Each case runs the library in a forked child, whose first call reads the
  * environment the test gave it: the test process itself never calls it.
+ * The instance's tests use no ASSERT once it is mounted: the harness skips
+ * the teardown after one, which unmounts it and removes the segments that
+ * would otherwise hold the module.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -217,14 +220,25 @@ static int in_child(const char *dev, child_fn fn, struct __test_metadata *_metad
 	return reap(pid);
 }
 
+/*
+ * In a child, a failed check ends the child (no ASSERT: its longjmp would
+ * land in the harness's code in this forked copy).
+ */
+#define CHILD_CHECK(cond, ...) do {						\
+		bool _ok = (cond);						\
+		EXPECT_TRUE(_ok) TH_LOG(__VA_ARGS__);				\
+		if (!_ok)							\
+			return;							\
+	} while (0)
+
 static void make_outer(struct __test_metadata *_metadata, key_t key)
 {
 	int id = svshm_shmget(key, 8192, IPC_CREAT | IPC_EXCL | 0600);
 	char *p;
 
-	ASSERT_LE(0, id) TH_LOG("shmget: %s", strerror(errno));
+	CHILD_CHECK(id >= 0, "shmget: %s", strerror(errno));
 	p = svshm_shmat(id, NULL, 0);
-	ASSERT_NE((void *)-1, p);
+	CHILD_CHECK(p != (void *)-1, "shmat: %s", strerror(errno));
 	p[0] = 'o';
 	EXPECT_EQ(0, svshm_shmdt(p));
 }
@@ -236,11 +250,11 @@ static void outer_intact(struct __test_metadata *_metadata, key_t key)
 	struct shmid_ds ds;
 	char *p;
 
-	ASSERT_LE(0, id) TH_LOG("shmget: %s", strerror(errno));
-	ASSERT_EQ(0, svshm_shmctl(id, IPC_STAT, &ds));
+	CHILD_CHECK(id >= 0, "shmget: %s", strerror(errno));
+	CHILD_CHECK(svshm_shmctl(id, IPC_STAT, &ds) == 0, "IPC_STAT: %s", strerror(errno));
 	EXPECT_EQ(8192, ds.shm_segsz);
 	p = svshm_shmat(id, NULL, SHM_RDONLY);
-	ASSERT_NE((void *)-1, p);
+	CHILD_CHECK(p != (void *)-1, "shmat: %s", strerror(errno));
 	EXPECT_EQ('o', p[0]);
 	EXPECT_EQ(0, svshm_shmdt(p));
 }
@@ -263,12 +277,12 @@ static void new_in_instance(struct __test_metadata *_metadata, key_t key)
 	EXPECT_EQ(-1, svshm_shmget(key, 0, 0));
 	EXPECT_EQ(ENOENT, errno);
 	id = svshm_shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600);
-	ASSERT_LE(0, id) TH_LOG("shmget: %s", strerror(errno));
-	ASSERT_EQ(0, svshm_shmctl(id, IPC_STAT, &ds));
+	CHILD_CHECK(id >= 0, "shmget: %s", strerror(errno));
+	CHILD_CHECK(svshm_shmctl(id, IPC_STAT, &ds) == 0, "IPC_STAT: %s", strerror(errno));
 	EXPECT_EQ(4096, ds.shm_segsz);
 	EXPECT_EQ(key, ds.shm_perm.__key);
 	p = svshm_shmat(id, NULL, 0);
-	ASSERT_NE((void *)-1, p);
+	CHILD_CHECK(p != (void *)-1, "shmat: %s", strerror(errno));
 	EXPECT_EQ(0, p[0]);
 	p[0] = 'i';
 	EXPECT_EQ(0, svshm_shmdt(p));
@@ -292,7 +306,13 @@ FIXTURE_SETUP(instance)
 		ASSERT_EQ(0, err) TH_LOG("mount -t svshm: %s", strerror(err));
 	}
 	snprintf(self->dev, sizeof(self->dev), "%s/%s", self->dir, SVSHM_FS_DEVICE);
-	ASSERT_EQ(0, in_child(NULL, make_outer, _metadata, self->key));
+	if (in_child(NULL, make_outer, _metadata, self->key)) {
+		/* No teardown after a failed setup: undo here. */
+		in_child(NULL, remove_key, _metadata, self->key);
+		umount(self->dir);
+		rmdir(self->dir);
+		ASSERT_TRUE(false) TH_LOG("no segment in /dev/svshm to compare with");
+	}
 }
 
 FIXTURE_TEARDOWN(instance)
@@ -312,17 +332,18 @@ TEST_F(instance, second_table_behind_svshm_device)
 	int found = 0;
 	FILE *f;
 
-	ASSERT_EQ(0, in_child(self->dev, new_in_instance, _metadata, self->key));
+	EXPECT_EQ(0, in_child(self->dev, new_in_instance, _metadata, self->key));
 	EXPECT_EQ(0, in_child(NULL, outer_intact, _metadata, self->key));
 	/* The instance lists its segment under the key, in /proc/svshm's format. */
 	snprintf(line, sizeof(line), "%s/%s", self->dir, SVSHM_FS_LISTING);
 	f = fopen(line, "re");
-	ASSERT_NE(NULL, f) TH_LOG("%s: %s", line, strerror(errno));
+	EXPECT_NE(NULL, f) TH_LOG("%s: %s", line, strerror(errno));
 	snprintf(want, sizeof(want), "%d", (int)self->key);
-	while (fgets(line, sizeof(line), f))
+	while (f && fgets(line, sizeof(line), f))
 		if (sscanf(line, "%15s", first) == 1 && !strcmp(first, want))
 			found++;
-	fclose(f);
+	if (f)
+		fclose(f);
 	EXPECT_EQ(1, found);
 }
 
@@ -353,17 +374,17 @@ TEST_F(instance, tools_work_on_the_named_table)
 	char out[8192], key[16], size[] = " 12345 ";
 
 	snprintf(key, sizeof(key), "0x%08x", (unsigned int)self->key);
-	ASSERT_EQ(0, tool("svshm-ipcmk", self->dev, "-M 12345 -p 0600", out, sizeof(out)))
+	EXPECT_EQ(0, tool("svshm-ipcmk", self->dev, "-M 12345 -p 0600", out, sizeof(out)))
 		TH_LOG("%s", out);
-	ASSERT_EQ(0, tool("svshm-ipcs", self->dev, "-m", out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_EQ(0, tool("svshm-ipcs", self->dev, "-m", out, sizeof(out))) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, size)) TH_LOG("%s", out);
 	EXPECT_EQ(NULL, strstr(out, key)) TH_LOG("%s", out);
-	ASSERT_EQ(0, tool("svshm-ipcs", NULL, "-m", out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_EQ(0, tool("svshm-ipcs", NULL, "-m", out, sizeof(out))) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, key)) TH_LOG("%s", out);
 	EXPECT_EQ(NULL, strstr(out, size)) TH_LOG("%s", out);
 	/* --all there removes the instance's, not ours. */
-	ASSERT_EQ(0, tool("svshm-ipcrm", self->dev, "--all", out, sizeof(out))) TH_LOG("%s", out);
-	ASSERT_EQ(0, tool("svshm-ipcs", self->dev, "-m", out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_EQ(0, tool("svshm-ipcrm", self->dev, "--all", out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_EQ(0, tool("svshm-ipcs", self->dev, "-m", out, sizeof(out))) TH_LOG("%s", out);
 	EXPECT_EQ(NULL, strstr(out, size)) TH_LOG("%s", out);
 	EXPECT_EQ(0, in_child(NULL, outer_intact, _metadata, self->key));
 }
