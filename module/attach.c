@@ -37,7 +37,7 @@
 #include <linux/stat.h>
 
 #include "compat.h"
-#include "svshm.h"
+#include "internal.h"
 
 /**
  * struct svshm_attachment - private_data of an attach file
@@ -113,7 +113,7 @@ static void svshm_seg_close(struct svshm_seg *seg, bool stamp)
 		svshm_set_lpid(seg);
 	}
 	last = seg->nattch == 0 &&
-	       ((seg->mode & SHM_DEST) || READ_ONCE(svshm_rmid_forced));
+	       ((seg->mode & SHM_DEST) || READ_ONCE(seg->table->limits.rmid_forced));
 	spin_unlock(&seg->lock);
 	if (last)
 		svshm_seg_maybe_destroy(seg);
@@ -257,8 +257,8 @@ static unsigned long svshm_attach_get_unmapped_area(struct file *file,
 }
 
 /**
- * svshm_get_unmapped_area() - ->get_unmapped_area of /dev/svshm
- * @filp: the device file
+ * svshm_get_unmapped_area() - ->get_unmapped_area of an instance's device
+ * @filp: the device file (/dev/svshm or DIR/svshm)
  * @addr: the address asked, or a hint
  * @len: the length of the mapping
  * @pgoff: the offset, in pages: the segment id
@@ -278,7 +278,7 @@ unsigned long svshm_get_unmapped_area(struct file *filp, unsigned long addr,
 
 	if (pgoff > INT_MAX)
 		return -EINVAL;
-	seg = svshm_seg_get_by_id(pgoff);
+	seg = svshm_seg_get_by_id(svshm_file_table(filp), pgoff);
 	if (!seg)
 		return -EINVAL;
 	ret = svshm_seg_get_unmapped_area(seg, addr, len, 0, flags);
@@ -374,8 +374,8 @@ out_free:
 }
 
 /**
- * svshm_mmap() - ->mmap of /dev/svshm: attach segment vm_pgoff
- * @filp: the device file
+ * svshm_mmap() - ->mmap of an instance's device: attach segment vm_pgoff
+ * @filp: the device file (/dev/svshm or DIR/svshm)
  * @vma: a shared mapping of exactly the segment's pages at offset id pages
  *
  * The access asked is the mapping's: read always, write with PROT_WRITE,
@@ -401,7 +401,7 @@ int svshm_mmap(struct file *filp, struct vm_area_struct *vma)
 
 	if (!(vma->vm_flags & VM_MAYSHARE) || vma->vm_pgoff > INT_MAX)
 		return -EINVAL;
-	seg = svshm_seg_get_by_id(vma->vm_pgoff);
+	seg = svshm_seg_get_by_id(svshm_file_table(filp), vma->vm_pgoff);
 	if (!seg)
 		return -EINVAL;
 	ret = -EINVAL;
@@ -439,6 +439,7 @@ out_put:
 
 /**
  * svshm_attach() - shmat(2): map a segment into the caller
+ * @table: the caller's instance
  * @id: the segment id
  * @flags: SHM_RDONLY, SHM_RND, SHM_REMAP, SHM_EXEC
  * @addr: in: the address asked, 0 for any; out: where it was mapped
@@ -449,7 +450,8 @@ out_put:
  * fails, atomically (MAP_FIXED_NOREPLACE) rather than by a separate look.
  * The attach count is held across vm_mmap(): see the top of this file.
  */
-long svshm_attach(int id, int flags, unsigned long *addr)
+long svshm_attach(struct svshm_table *table, int id, int flags,
+		  unsigned long *addr)
 {
 	unsigned long prot = PROT_READ, mflags = MAP_SHARED, ret;
 	unsigned long a = *addr;
@@ -482,7 +484,7 @@ long svshm_attach(int id, int flags, unsigned long *addr)
 		acc_mode |= 0111;
 	}
 
-	seg = svshm_seg_get_by_id(id);
+	seg = svshm_seg_get_by_id(table, id);
 	if (!seg)
 		return -EINVAL;
 	svshm_perm_snapshot(seg, &perm);

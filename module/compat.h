@@ -11,6 +11,7 @@
 #ifndef _SVSHM_COMPAT_H
 #define _SVSHM_COMPAT_H
 
+#include <linux/dcache.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/shmem_fs.h>
@@ -96,6 +97,46 @@ static inline struct file *svshm_shmem_file_setup(struct vfsmount *mnt,
 	if (mnt)
 		return shmem_file_setup_with_mnt(mnt, name, size, flags);
 	return shmem_file_setup(name, size, flags);
+}
+
+/* A new inode's times: now. They moved behind accessors in 6.6 and 6.7. */
+static inline void svshm_inode_init_ts(struct inode *inode)
+{
+#ifdef SVSHM_HAVE_SIMPLE_INODE_INIT_TS
+	simple_inode_init_ts(inode);
+#else
+	struct timespec64 now = current_time(inode);
+
+	inode->i_atime = now;
+	inode->i_mtime = now;
+	inode->i_ctime = now;
+#endif
+}
+
+/*
+ * A file of a filesystem that makes its tree at mount (fs.c): the dentry
+ * lives as long as the superblock. Before 6.19 an extra reference pinned
+ * it, dropped by kill_litter_super(); since, the dentry is marked
+ * persistent and kill_anon_super() drops it.
+ */
+static inline void svshm_d_add_persistent(struct dentry *dentry,
+					  struct inode *inode)
+{
+#ifdef SVSHM_HAVE_D_MAKE_PERSISTENT
+	d_make_persistent(dentry, inode);
+	dput(dentry);
+#else
+	d_add(dentry, inode);
+#endif
+}
+
+static inline void svshm_kill_persistent_super(struct super_block *sb)
+{
+#ifdef SVSHM_HAVE_D_MAKE_PERSISTENT
+	kill_anon_super(sb);
+#else
+	kill_litter_super(sb);
+#endif
 }
 
 #endif /* _SVSHM_COMPAT_H */

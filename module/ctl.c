@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * svshm: shmctl(2): stat, set, remove, and the table-wide information.
+ * svshm: shmctl(2): stat, set, remove, lock, and the table-wide
+ * information, each on the caller's instance.
  *
  * Each command gathers what it reports into a kernel buffer under the
- * locks and copies it out only after dropping them (see svshm.h).
+ * locks and copies it out only after dropping them (see internal.h).
  * The buffers are the kernel's own SysV ABI structures.
  */
+#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/ipc.h>
 #include <linux/pid_namespace.h>
+#include <linux/sched/signal.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
 
-#include "svshm.h"
+#include "internal.h"
 
 /* Native's fill of struct shmid64_ds; caller holds the live segment's lock. */
 static void svshm_fill_ds(struct svshm_seg *seg, struct shmid64_ds *ds)
@@ -63,7 +66,8 @@ efault:
  *
  * Return: 0 (IPC_STAT) or the id; or an errno.
  */
-static long svshm_ctl_stat(int id, int cmd, void __user *buf)
+static long svshm_ctl_stat(struct svshm_table *table, int id, int cmd,
+			   void __user *buf)
 {
 	struct shmid64_ds ds;
 	struct svshm_perm perm;
@@ -72,9 +76,9 @@ static long svshm_ctl_stat(int id, int cmd, void __user *buf)
 
 	rcu_read_lock();
 	if (cmd == IPC_STAT)
-		seg = svshm_seg_find_rcu(id);
+		seg = svshm_seg_find_rcu(table, id);
 	else
-		seg = svshm_seg_find_index_rcu(id);
+		seg = svshm_seg_find_index_rcu(table, id);
 	if (!seg) {
 		rcu_read_unlock();
 		return -EINVAL;
@@ -83,6 +87,7 @@ static long svshm_ctl_stat(int id, int cmd, void __user *buf)
 	perm = (struct svshm_perm){
 		.uid = seg->uid, .cuid = seg->cuid,
 		.gid = seg->gid, .cgid = seg->cgid, .mode = seg->mode,
+		.ns = table->user_ns,
 	};
 	ret = seg->destroyed ? -EIDRM : 0;
 	if (!ret) {
@@ -106,7 +111,8 @@ static long svshm_ctl_stat(int id, int cmd, void __user *buf)
 }
 
 /* IPC_SET and IPC_RMID: the owner's commands, under the table's rwsem. */
-static long svshm_ctl_down(int id, int cmd, void __user *buf)
+static long svshm_ctl_down(struct svshm_table *table, int id, int cmd,
+			   void __user *buf)
 {
 	struct user_namespace *ns = current_user_ns();
 	struct shmid64_ds ds;
@@ -119,32 +125,21 @@ static long svshm_ctl_down(int id, int cmd, void __user *buf)
 	if (cmd == IPC_SET && copy_from_user(&ds, buf, sizeof(ds)))
 		return -EFAULT;
 
-	svshm_table_lock(true);
-	seg = svshm_table_find_locked(id);
+	svshm_table_lock(table, true);
+	seg = svshm_table_find_locked(table, id);
 	ret = -EINVAL;
 	if (!seg)
 		goto out;
 	/* The owner changes only under the rwsem, held: no need for @seg->lock. */
-	perm = (struct svshm_perm){ .uid = seg->uid, .cuid = seg->cuid };
+	perm = (struct svshm_perm){
+		.uid = seg->uid, .cuid = seg->cuid, .ns = table->user_ns,
+	};
 	ret = svshm_perm_owner(&perm);
 	if (ret)
 		goto out;
 
 	if (cmd == IPC_RMID) {
-		bool attached;
-
-		/* One section: an attach counted after it would find it destroyed. */
-		spin_lock(&seg->lock);
-		attached = seg->nattch;
-		if (attached)
-			seg->mode |= SHM_DEST;
-		else
-			seg->destroyed = true;
-		spin_unlock(&seg->lock);
-		if (attached)
-			svshm_table_unkey_locked(seg);
-		else
-			svshm_table_destroy_locked(seg);
+		svshm_table_rmid_locked(seg);
 		goto out;
 	}
 
@@ -161,11 +156,62 @@ static long svshm_ctl_down(int id, int cmd, void __user *buf)
 	spin_unlock(&seg->lock);
 	ret = 0;
 out:
-	svshm_table_unlock(true);
+	svshm_table_unlock(table, true);
 	return ret;
 }
 
-static long svshm_ctl_info(int cmd, void __user *buf)
+/*
+ * SHM_LOCK and SHM_UNLOCK: as native, CAP_IPC_LOCK (in the instance's
+ * user namespace) may always; otherwise the owner or the creator may, and
+ * locking also needs a RLIMIT_MEMLOCK that is not 0. Going past that limit
+ * is lock.c's to refuse.
+ *
+ * Return: 0, -EINVAL (no such id), -EPERM, -ENOMEM (over RLIMIT_MEMLOCK).
+ */
+static long svshm_ctl_lock(struct svshm_table *table, int id, int cmd)
+{
+	struct svshm_seg *seg;
+	kuid_t euid = current_euid();
+	umode_t mode;
+	long ret = 0;
+
+	svshm_table_lock(table, true);
+	seg = svshm_table_find_locked(table, id);
+	if (!seg) {
+		ret = -EINVAL;
+		goto out;
+	}
+	spin_lock(&seg->lock);
+	mode = seg->mode;
+	if (!uid_eq(euid, seg->uid) && !uid_eq(euid, seg->cuid))
+		ret = -EPERM;
+	spin_unlock(&seg->lock);
+	if (cmd == SHM_LOCK && !rlimit(RLIMIT_MEMLOCK))
+		ret = -EPERM;
+	if (ret && ns_capable(table->user_ns, CAP_IPC_LOCK))
+		ret = 0;
+	if (ret)
+		goto out;
+
+	if (cmd == SHM_UNLOCK) {
+		if (!(mode & SHM_LOCKED))
+			goto out;
+		svshm_seg_unlock_locked(seg);
+		/* Moving the pages back may take long: not under the rwsem. */
+		kref_get(&seg->ref);
+		svshm_table_unlock(table, true);
+		svshm_seg_rescue_pages(seg);
+		svshm_seg_put(seg);
+		return 0;
+	}
+	if (!(mode & SHM_LOCKED))
+		ret = svshm_seg_lock_pages(seg);
+out:
+	svshm_table_unlock(table, true);
+	return ret;
+}
+
+static long svshm_ctl_info(struct svshm_table *table, int cmd, void __user *buf)
 {
 	union {
 		struct shminfo64 limits;
@@ -175,20 +221,20 @@ static long svshm_ctl_info(int cmd, void __user *buf)
 	int max_idx;
 
 	memset(&u, 0, sizeof(u));
-	svshm_table_lock(false);
+	svshm_table_lock(table, false);
 	if (cmd == IPC_INFO) {
-		u.limits.shmmax = READ_ONCE(svshm_shmmax);
+		u.limits.shmmax = READ_ONCE(table->limits.shmmax);
 		u.limits.shmmin = SHMMIN;
-		u.limits.shmmni = READ_ONCE(svshm_shmmni);
+		u.limits.shmmni = READ_ONCE(table->limits.shmmni);
 		u.limits.shmseg = u.limits.shmmni;
-		u.limits.shmall = READ_ONCE(svshm_shmall);
+		u.limits.shmall = READ_ONCE(table->limits.shmall);
 		len = sizeof(u.limits);
 	} else {
-		svshm_table_usage_locked(&u.usage);
+		svshm_table_usage_locked(table, &u.usage);
 		len = sizeof(u.usage);
 	}
-	max_idx = svshm_table_max_index_locked();
-	svshm_table_unlock(false);
+	max_idx = svshm_table_max_index_locked(table);
+	svshm_table_unlock(table, false);
 	if (copy_to_user(buf, &u, len))
 		return -EFAULT;
 	return max_idx < 0 ? 0 : max_idx;
@@ -196,13 +242,14 @@ static long svshm_ctl_info(int cmd, void __user *buf)
 
 /**
  * svshm_ctl() - shmctl(2)
+ * @table: the caller's instance
  * @id: segment id, or index for SHM_STAT and SHM_STAT_ANY
  * @cmd: the command
  * @buf: the command's user buffer
  *
  * Return: as shmctl(2), or a negative errno.
  */
-long svshm_ctl(int id, int cmd, void __user *buf)
+long svshm_ctl(struct svshm_table *table, int id, int cmd, void __user *buf)
 {
 	if (cmd < 0 || id < 0)
 		return -EINVAL;
@@ -210,17 +257,17 @@ long svshm_ctl(int id, int cmd, void __user *buf)
 	switch (cmd) {
 	case IPC_INFO:
 	case SHM_INFO:
-		return svshm_ctl_info(cmd, buf);
+		return svshm_ctl_info(table, cmd, buf);
 	case IPC_STAT:
 	case SHM_STAT:
 	case SHM_STAT_ANY:
-		return svshm_ctl_stat(id, cmd, buf);
+		return svshm_ctl_stat(table, id, cmd, buf);
 	case IPC_SET:
 	case IPC_RMID:
-		return svshm_ctl_down(id, cmd, buf);
+		return svshm_ctl_down(table, id, cmd, buf);
 	case SHM_LOCK:
 	case SHM_UNLOCK:
-		return svshm_ctl_lock(id, cmd);
+		return svshm_ctl_lock(table, id, cmd);
 	default:
 		return -EINVAL;
 	}

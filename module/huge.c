@@ -25,7 +25,7 @@
 #include <linux/mount.h>
 #include <linux/string.h>
 
-#include "svshm.h"
+#include "internal.h"
 
 static char *svshm_huge;
 module_param_named(huge, svshm_huge, charp, 0444);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * svshm: SHM_LOCK and SHM_UNLOCK, and the RLIMIT_MEMLOCK accounting behind
- * them.
+ * svshm: what SHM_LOCK and SHM_UNLOCK do to a segment (ctl.c decides who
+ * may), and the RLIMIT_MEMLOCK accounting behind them.
  *
  * Native locks a segment with shmem_lock(), which charges the caller's
  * ucounts through user_shm_lock(); neither is exported. svshm does what
@@ -9,20 +9,31 @@
  * its pages in memory, as native), and the pages are charged to the
  * locking user in svshm's own count, checked against the caller's
  * RLIMIT_MEMLOCK as native checks it. The count is svshm's alone: native's
- * SHM_LOCKs and memfd locks do not add to it (see the README).
+ * SHM_LOCKs and memfd locks do not add to it (see the README). It is one
+ * count for the machine, across instances, and only CAP_IPC_LOCK in the
+ * initial user namespace goes past it: else anyone could make a user
+ * namespace and an instance and lock without limit.
+ *
+ * This file calls no other file of the module: the table calls it.
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/mutex.h>
 #include <linux/pagemap.h>
 #include <linux/sched/signal.h>
 #include <linux/swap.h>
 #include <linux/xarray.h>
 
 #include "compat.h"
-#include "svshm.h"
+#include "internal.h"
 
-/* Pages locked per real uid (value entries); under the table's rwsem. */
+/*
+ * Pages locked per real uid (value entries), over every instance; each
+ * read-modify-write of a count under svshm_locked_mutex, which nests
+ * inside a table's rwsem.
+ */
 static DEFINE_XARRAY(svshm_locked_pages);
+static DEFINE_MUTEX(svshm_locked_mutex);
 
 static unsigned long svshm_locked(kuid_t uid)
 {
@@ -43,15 +54,41 @@ static int svshm_charge(struct svshm_seg *seg, unsigned long pages)
 {
 	unsigned long limit = rlimit(RLIMIT_MEMLOCK);
 	kuid_t uid = current_uid();
-	unsigned long cur = svshm_locked(uid);
+	unsigned long cur;
+	int ret = 0;
 
 	if (limit != RLIM_INFINITY)
 		limit >>= PAGE_SHIFT;
+	mutex_lock(&svshm_locked_mutex);
+	cur = svshm_locked(uid);
 	if ((cur + pages < cur || cur + pages > limit) && !capable(CAP_IPC_LOCK))
-		return -ENOMEM;
-	if (svshm_set_locked(uid, cur + pages))
-		return -ENOMEM;
-	seg->lock_uid = uid;
+		ret = -ENOMEM;
+	else if (svshm_set_locked(uid, cur + pages))
+		ret = -ENOMEM;
+	mutex_unlock(&svshm_locked_mutex);
+	if (!ret)
+		seg->lock_uid = uid;
+	return ret;
+}
+
+/**
+ * svshm_seg_lock_pages() - SHM_LOCK an unlocked segment
+ * @seg: the segment
+ *
+ * Caller holds the table's rwsem for writing and has checked the rights.
+ * Return: 0, or -ENOMEM (over RLIMIT_MEMLOCK).
+ */
+int svshm_seg_lock_pages(struct svshm_seg *seg)
+{
+	int ret;
+
+	ret = svshm_charge(seg, (seg->size + PAGE_SIZE - 1) >> PAGE_SHIFT);
+	if (ret)
+		return ret;
+	mapping_set_unevictable(seg->shm_file->f_mapping);
+	spin_lock(&seg->lock);
+	seg->mode |= SHM_LOCKED;
+	spin_unlock(&seg->lock);
 	return 0;
 }
 
@@ -74,12 +111,17 @@ void svshm_seg_unlock_locked(struct svshm_seg *seg)
 	if (!locked)
 		return;
 	/* Lowering a count never allocates, so this cannot fail. */
+	mutex_lock(&svshm_locked_mutex);
 	svshm_set_locked(seg->lock_uid, svshm_locked(seg->lock_uid) - pages);
+	mutex_unlock(&svshm_locked_mutex);
 	mapping_clear_unevictable(seg->shm_file->f_mapping);
 }
 
-/* Native's shmem_unlock_mapping(): put unlocked pages back within reach. */
-static void svshm_seg_rescue_pages(struct svshm_seg *seg)
+/*
+ * Native's shmem_unlock_mapping(): put unlocked pages back within reach.
+ * The caller holds a reference on @seg and no lock: this may take long.
+ */
+void svshm_seg_rescue_pages(struct svshm_seg *seg)
 {
 	struct address_space *mapping = seg->shm_file->f_mapping;
 	struct folio_batch fbatch;
@@ -92,68 +134,6 @@ static void svshm_seg_rescue_pages(struct svshm_seg *seg)
 		folio_batch_release(&fbatch);
 		cond_resched();
 	}
-}
-
-/**
- * svshm_ctl_lock() - SHM_LOCK and SHM_UNLOCK
- * @id: the segment id
- * @cmd: SHM_LOCK or SHM_UNLOCK
- *
- * As native: CAP_IPC_LOCK may always; otherwise the owner or the creator
- * may, and locking also needs a RLIMIT_MEMLOCK that is not 0.
- *
- * Return: 0, -EINVAL (no such id), -EPERM, -ENOMEM (over RLIMIT_MEMLOCK).
- */
-long svshm_ctl_lock(int id, int cmd)
-{
-	unsigned long pages;
-	struct svshm_seg *seg;
-	kuid_t euid = current_euid();
-	umode_t mode;
-	long ret = 0;
-
-	svshm_table_lock(true);
-	seg = svshm_table_find_locked(id);
-	if (!seg) {
-		ret = -EINVAL;
-		goto out;
-	}
-	spin_lock(&seg->lock);
-	mode = seg->mode;
-	if (!uid_eq(euid, seg->uid) && !uid_eq(euid, seg->cuid))
-		ret = -EPERM;
-	spin_unlock(&seg->lock);
-	if (cmd == SHM_LOCK && !rlimit(RLIMIT_MEMLOCK))
-		ret = -EPERM;
-	if (ret && capable(CAP_IPC_LOCK))
-		ret = 0;
-	if (ret)
-		goto out;
-
-	if (cmd == SHM_UNLOCK) {
-		if (!(mode & SHM_LOCKED))
-			goto out;
-		svshm_seg_unlock_locked(seg);
-		kref_get(&seg->ref);
-		svshm_table_unlock(true);
-		svshm_seg_rescue_pages(seg);
-		svshm_seg_put(seg);
-		return 0;
-	}
-
-	if (mode & SHM_LOCKED)
-		goto out;
-	pages = (seg->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
-	ret = svshm_charge(seg, pages);
-	if (ret)
-		goto out;
-	mapping_set_unevictable(seg->shm_file->f_mapping);
-	spin_lock(&seg->lock);
-	seg->mode |= SHM_LOCKED;
-	spin_unlock(&seg->lock);
-out:
-	svshm_table_unlock(true);
-	return ret;
 }
 
 void svshm_lock_exit(void)

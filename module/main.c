@@ -2,19 +2,21 @@
 /*
  * svshm: System V shared memory as a module, served by /dev/svshm.
  *
- * This file registers the misc device and the module parameters, which are
- * native's sysctls (kernel.shmmax, shmall, shmmni, shm_rmid_forced),
- * changeable at run time by root through /sys/module/svshm/parameters/.
+ * This file registers the misc device of the initial instance and its
+ * limits as module parameters, which are native's sysctls (kernel.shmmax,
+ * shmall, shmmni, shm_rmid_forced), changeable at run time by root through
+ * /sys/module/svshm/parameters/; the other instances take theirs as mount
+ * options (fs.c).
  */
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 
-#include "svshm.h"
+#include "internal.h"
 
-module_param_named(shmmax, svshm_shmmax, ulong, 0644);
+module_param_named(shmmax, svshm_init_table.limits.shmmax, ulong, 0644);
 MODULE_PARM_DESC(shmmax, "Largest segment, in bytes (kernel.shmmax)");
-module_param_named(shmall, svshm_shmall, ulong, 0644);
+module_param_named(shmall, svshm_init_table.limits.shmall, ulong, 0644);
 MODULE_PARM_DESC(shmall, "Pages in all segments together (kernel.shmall)");
 
 /* kernel.shmmni takes 0 to IPCMNI, as native's proc_dointvec_minmax. */
@@ -27,7 +29,7 @@ static int svshm_set_shmmni(const char *val, const struct kernel_param *kp)
 		return ret;
 	if (n < 0 || n > SVSHM_IDX_MAX)
 		return -EINVAL;
-	WRITE_ONCE(svshm_shmmni, n);
+	WRITE_ONCE(svshm_init_table.limits.shmmni, n);
 	return 0;
 }
 
@@ -36,7 +38,7 @@ static const struct kernel_param_ops svshm_shmmni_ops = {
 	.get = param_get_int,
 };
 
-module_param_cb(shmmni, &svshm_shmmni_ops, &svshm_shmmni, 0644);
+module_param_cb(shmmni, &svshm_shmmni_ops, &svshm_init_table.limits.shmmni, 0644);
 MODULE_PARM_DESC(shmmni, "Most segments at once, 0 to 32768 (kernel.shmmni)");
 
 /* Turning shm_rmid_forced on destroys the orphans, as native's sysctl. */
@@ -48,9 +50,9 @@ static int svshm_set_rmid_forced(const char *val, const struct kernel_param *kp)
 	ret = kstrtobool(val, &on);
 	if (ret)
 		return ret;
-	WRITE_ONCE(svshm_rmid_forced, on);
+	WRITE_ONCE(svshm_init_table.limits.rmid_forced, on);
 	if (on)
-		svshm_table_destroy_orphans();
+		svshm_table_destroy_orphans(&svshm_init_table);
 	return 0;
 }
 
@@ -59,12 +61,21 @@ static const struct kernel_param_ops svshm_rmid_forced_ops = {
 	.get = param_get_bool,
 };
 
-module_param_cb(shm_rmid_forced, &svshm_rmid_forced_ops, &svshm_rmid_forced, 0644);
+module_param_cb(shm_rmid_forced, &svshm_rmid_forced_ops,
+		&svshm_init_table.limits.rmid_forced, 0644);
 MODULE_PARM_DESC(shm_rmid_forced,
 		 "Destroy segments nobody attaches (kernel.shm_rmid_forced)");
 
+/* misc_open() has set private_data to the miscdevice: the table instead. */
+static int svshm_dev_open(struct inode *inode, struct file *filp)
+{
+	filp->private_data = &svshm_init_table;
+	return 0;
+}
+
 static const struct file_operations svshm_fops = {
 	.owner = THIS_MODULE,
+	.open = svshm_dev_open,
 	.unlocked_ioctl = svshm_ioctl,
 	.mmap = svshm_mmap,
 	.get_unmapped_area = svshm_get_unmapped_area,
@@ -86,7 +97,7 @@ static int __init svshm_init(void)
 	ret = svshm_huge_init();
 	if (ret)
 		return ret;
-	ret = svshm_table_init();
+	ret = svshm_init_table_setup();
 	if (ret)
 		goto out_huge;
 	ret = svshm_proc_init();
@@ -95,26 +106,32 @@ static int __init svshm_init(void)
 	ret = misc_register(&svshm_dev);
 	if (ret)
 		goto out_proc;
+	ret = svshm_fs_init();
+	if (ret)
+		goto out_misc;
 	return 0;
 
+out_misc:
+	misc_deregister(&svshm_dev);
 out_proc:
 	svshm_proc_exit();
 out_table:
-	svshm_table_exit();
+	svshm_init_table_exit();
 out_huge:
 	svshm_huge_exit();
 	return ret;
 }
 
 /*
- * Every attach file holds a module reference, so no segment is mapped
- * here: whatever segments are left are idle and go with the module.
+ * Every segment, every attach file and every mounted instance holds a
+ * module reference: nothing is left here to lose.
  */
 static void __exit svshm_exit(void)
 {
+	svshm_fs_exit();
 	misc_deregister(&svshm_dev);
 	svshm_proc_exit();
-	svshm_table_exit();
+	svshm_init_table_exit();
 	svshm_lock_exit();
 	svshm_huge_exit();
 }

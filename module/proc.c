@@ -1,20 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * svshm: /proc/svshm, the listing of every segment in the format of
- * native's /proc/sysvipc/shm (header and columns alike), readable by all,
- * so that tools that parse one can parse the other.
+ * svshm: the listing of an instance's segments, in the format of native's
+ * /proc/sysvipc/shm (header and columns alike), readable by all, so that
+ * tools that parse one can parse the other: /proc/svshm for the initial
+ * instance, DIR/segments for a mounted one (fs.c opens it here).
  *
  * The walk holds the table's rwsem for reading from ->start to ->stop;
  * seq_file copies to user memory only after ->stop, so no fault happens
- * under it.
+ * under it. The open file keeps the table alive (internal.h).
  */
+#include <linux/fs.h>
 #include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/shmem_fs.h>
 #include <linux/xarray.h>
 
-#include "svshm.h"
+#include "internal.h"
 
 #define SVSHM_PROC_NAME	"svshm"
 
@@ -31,10 +33,10 @@ static void svshm_proc_header(struct seq_file *s)
  * Position 0 is the header, position n + 1 the segment at index n: the
  * segment listed next is the first at or above the position's index.
  */
-static void *svshm_proc_seg(loff_t *pos)
+static void *svshm_proc_seg(struct seq_file *s, loff_t *pos)
 {
 	unsigned long idx = *pos - 1;
-	struct svshm_seg *seg = svshm_table_next_locked(&idx);
+	struct svshm_seg *seg = svshm_table_next_locked(s->private, &idx);
 
 	*pos = seg ? idx + 1 : SVSHM_IDX_MAX + 1;
 	return seg;
@@ -42,12 +44,12 @@ static void *svshm_proc_seg(loff_t *pos)
 
 static void *svshm_proc_start(struct seq_file *s, loff_t *pos)
 {
-	svshm_table_lock(false);
+	svshm_table_lock(s->private, false);
 	if (*pos == 0)
 		return SEQ_START_TOKEN;
 	if (*pos > SVSHM_IDX_MAX)
 		return NULL;
-	return svshm_proc_seg(pos);
+	return svshm_proc_seg(s, pos);
 }
 
 static void *svshm_proc_next(struct seq_file *s, void *v, loff_t *pos)
@@ -55,12 +57,12 @@ static void *svshm_proc_next(struct seq_file *s, void *v, loff_t *pos)
 	++*pos;
 	if (*pos > SVSHM_IDX_MAX)
 		return NULL;
-	return svshm_proc_seg(pos);
+	return svshm_proc_seg(s, pos);
 }
 
 static void svshm_proc_stop(struct seq_file *s, void *v)
 {
-	svshm_table_unlock(false);
+	svshm_table_unlock(s->private, false);
 }
 
 static int svshm_proc_show(struct seq_file *s, void *v)
@@ -106,9 +108,32 @@ static const struct seq_operations svshm_proc_ops = {
 	.show = svshm_proc_show,
 };
 
+/* Open @file as the listing of @table. */
+int svshm_listing_open(struct file *file, struct svshm_table *table)
+{
+	int ret = seq_open(file, &svshm_proc_ops);
+
+	if (!ret)
+		((struct seq_file *)file->private_data)->private = table;
+	return ret;
+}
+
+static int svshm_proc_open(struct inode *inode, struct file *file)
+{
+	return svshm_listing_open(file, pde_data(inode));
+}
+
+static const struct proc_ops svshm_proc_fops = {
+	.proc_open = svshm_proc_open,
+	.proc_read = seq_read,
+	.proc_lseek = seq_lseek,
+	.proc_release = seq_release,
+};
+
 int svshm_proc_init(void)
 {
-	if (!proc_create_seq(SVSHM_PROC_NAME, 0444, NULL, &svshm_proc_ops))
+	if (!proc_create_data(SVSHM_PROC_NAME, 0444, NULL, &svshm_proc_fops,
+			      &svshm_init_table))
 		return -ENOMEM;
 	return 0;
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * svshm: the segment table: ids, keys, limits, creation and destruction.
+ * svshm: the segment tables: ids, keys, limits, creation and destruction,
+ * and the life of a table (an instance, see internal.h).
  *
- * The table is the one place that changes the set of segments, always
- * under svshm_table.rwsem held for writing. It holds:
+ * This file is the one place that changes the set of segments of a table,
+ * always under its rwsem held for writing. A table holds:
  * - an xarray from index to segment, read under RCU; an id is
  *   index + (sequence << 15) as native's, the index picked cyclically below
  *   max(in_use * 3 / 2, 64) as native's ipc_idr_alloc() does, and the
@@ -11,12 +12,17 @@
  *   is not handed out again soon;
  * - an rhashtable from key to segment, holding only keyed, live segments;
  * - the usage counters that the limits are checked against.
+ *
+ * A table dies as native's IPC namespace does (svshm_table_shutdown(), when
+ * its superblock goes): idle segments are destroyed, attached ones removed
+ * and destroyed at their last detach; the table itself is freed with its
+ * last segment.
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/ipc.h>
-#include <linux/moduleparam.h>
+#include <linux/module.h>
 #include <linux/rhashtable.h>
 #include <linux/rwsem.h>
 #include <linux/sched.h>
@@ -24,39 +30,19 @@
 #include <linux/xarray.h>
 
 #include "compat.h"
-#include "svshm.h"
+#include "internal.h"
 
 /* Native's defaults (ipc/shm.c, include/uapi/linux/shm.h). */
-unsigned long svshm_shmmax = SHMMAX;
-unsigned long svshm_shmall = SHMALL;
-int svshm_shmmni = SHMMNI;
-bool svshm_rmid_forced;
+#define SVSHM_LIMITS_INIT { .shmmax = SHMMAX, .shmall = SHMALL, .shmmni = SHMMNI }
 
-/**
- * struct svshm_table - every segment
- * @rwsem: held for writing to add or remove a segment, to change a key or
- *	the counters; for reading to walk the segments consistently
- * @segs: index -> segment; stores under @rwsem, loads under RCU
- * @keys: key -> segment for keyed segments not yet removed; under @rwsem
- * @seq: the sequence part of the next id; under @rwsem
- * @next_idx: where the cyclic index allocation goes on; under @rwsem
- * @last_idx: the index given last, -1 before the first; under @rwsem
- * @in_use: number of segments listed; under @rwsem
- * @tot_pages: pages of all listed segments (the shmall count); under @rwsem
- */
-static struct svshm_table {
-	struct rw_semaphore rwsem;
-	struct xarray segs;
-	struct rhashtable keys;
-	int seq;
-	u32 next_idx;
-	int last_idx;
-	int in_use;
-	unsigned long tot_pages;
-} svshm_table = {
-	.rwsem = __RWSEM_INITIALIZER(svshm_table.rwsem),
-	.segs = XARRAY_INIT(svshm_table.segs, XA_FLAGS_ALLOC),
+/* The initial instance: /dev/svshm and /proc/svshm, limits from main.c. */
+struct svshm_table svshm_init_table = {
+	.rwsem = __RWSEM_INITIALIZER(svshm_init_table.rwsem),
+	.segs = XARRAY_INIT(svshm_init_table.segs, XA_FLAGS_ALLOC),
 	.last_idx = -1,
+	.limits = SVSHM_LIMITS_INIT,
+	.user_ns = &init_user_ns,
+	.ref = KREF_INIT(1),
 };
 
 /* Native's ipc_min_cycle: the index cycles over at least this many. */
@@ -79,20 +65,43 @@ static inline unsigned long svshm_pages(size_t size)
 	return (size >> PAGE_SHIFT) + ((size & ~PAGE_MASK) != 0);
 }
 
-void svshm_table_lock(bool write)
+void svshm_table_lock(struct svshm_table *table, bool write)
 {
 	if (write)
-		down_write(&svshm_table.rwsem);
+		down_write(&table->rwsem);
 	else
-		down_read(&svshm_table.rwsem);
+		down_read(&table->rwsem);
 }
 
-void svshm_table_unlock(bool write)
+void svshm_table_unlock(struct svshm_table *table, bool write)
 {
 	if (write)
-		up_write(&svshm_table.rwsem);
+		up_write(&table->rwsem);
 	else
-		up_read(&svshm_table.rwsem);
+		up_read(&table->rwsem);
+}
+
+static void svshm_table_free(struct kref *ref)
+{
+	struct svshm_table *table = container_of(ref, struct svshm_table, ref);
+
+	/* The initial table's own reference is never dropped. */
+	if (WARN_ON_ONCE(table == &svshm_init_table))
+		return;
+	rhashtable_destroy(&table->keys);
+	xa_destroy(&table->segs);
+	put_user_ns(table->user_ns);
+	kfree(table);
+}
+
+/*
+ * The last reference goes with the last segment or the superblock, never
+ * under the table's own rwsem: a segment's last reference is dropped under
+ * it only where the superblock's is still held (see svshm_seg_put()).
+ */
+void svshm_table_put(struct svshm_table *table)
+{
+	kref_put(&table->ref, svshm_table_free);
 }
 
 static void svshm_seg_free_rcu(struct kref *ref)
@@ -102,38 +111,47 @@ static void svshm_seg_free_rcu(struct kref *ref)
 	fput(seg->shm_file);
 	put_pid(seg->cpid);
 	put_pid(seg->lpid);
+	svshm_table_put(seg->table);
 	kfree_rcu(seg, rcu);
+	/* Last: this function returns into code of the module it releases. */
+	module_put(THIS_MODULE);
 }
 
+/*
+ * Under a table's rwsem only in svshm_table_destroy_locked(), where an
+ * attach file, or the file of the instance that the caller came through
+ * (an IPC_RMID, a remount, the shutdown itself), keeps the table alive.
+ */
 void svshm_seg_put(struct svshm_seg *seg)
 {
 	kref_put(&seg->ref, svshm_seg_free_rcu);
 }
 
 /* The listed segment of @id or NULL; the caller keeps it valid, see below. */
-static struct svshm_seg *svshm_seg_lookup(int id)
+static struct svshm_seg *svshm_seg_lookup(struct svshm_table *table, int id)
 {
 	struct svshm_seg *seg;
 
 	if (id < 0)
 		return NULL;
-	seg = xa_load(&svshm_table.segs, svshm_idx(id));
+	seg = xa_load(&table->segs, svshm_idx(id));
 	return seg && seg->id == id ? seg : NULL;
 }
 
 /**
  * svshm_seg_get_by_id() - find a listed segment by id and take a reference
+ * @table: the instance
  * @id: the id; its sequence must match the segment's
  *
  * Lock-free: it never waits for the table or for another segment.
  * Return: the segment, or NULL if no listed segment has this id.
  */
-struct svshm_seg *svshm_seg_get_by_id(int id)
+struct svshm_seg *svshm_seg_get_by_id(struct svshm_table *table, int id)
 {
 	struct svshm_seg *seg;
 
 	rcu_read_lock();
-	seg = svshm_seg_lookup(id);
+	seg = svshm_seg_lookup(table, id);
 	if (seg && !kref_get_unless_zero(&seg->ref))
 		seg = NULL;
 	rcu_read_unlock();
@@ -141,14 +159,15 @@ struct svshm_seg *svshm_seg_get_by_id(int id)
 }
 
 /* Caller holds the rwsem; the segment stays valid until it drops it. */
-struct svshm_seg *svshm_table_find_locked(int id)
+struct svshm_seg *svshm_table_find_locked(struct svshm_table *table, int id)
 {
-	lockdep_assert_held(&svshm_table.rwsem);
-	return svshm_seg_lookup(id);
+	lockdep_assert_held(&table->rwsem);
+	return svshm_seg_lookup(table, id);
 }
 
 /**
  * svshm_seg_find_rcu() - find a listed segment by id, without a reference
+ * @table: the instance
  * @id: the id; its sequence must match the segment's
  *
  * Caller is in an RCU read-side critical section, which keeps the memory
@@ -157,25 +176,26 @@ struct svshm_seg *svshm_table_find_locked(int id)
  *
  * Return: the segment, or NULL if no listed segment has this id.
  */
-struct svshm_seg *svshm_seg_find_rcu(int id)
+struct svshm_seg *svshm_seg_find_rcu(struct svshm_table *table, int id)
 {
 	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "svshm: lookup outside RCU");
-	return svshm_seg_lookup(id);
+	return svshm_seg_lookup(table, id);
 }
 
 /* SHM_STAT's lookup: only the index bits count, as native's ipcid_to_idx(). */
-struct svshm_seg *svshm_seg_find_index_rcu(int idx)
+struct svshm_seg *svshm_seg_find_index_rcu(struct svshm_table *table, int idx)
 {
 	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "svshm: lookup outside RCU");
 	if (idx < 0)
 		return NULL;
-	return xa_load(&svshm_table.segs, svshm_idx(idx));
+	return xa_load(&table->segs, svshm_idx(idx));
 }
 
 /* The first segment at or above *@idx, which it updates; for listings. */
-struct svshm_seg *svshm_table_next_locked(unsigned long *idx)
+struct svshm_seg *svshm_table_next_locked(struct svshm_table *table,
+					  unsigned long *idx)
 {
-	return xa_find(&svshm_table.segs, idx, SVSHM_IDX_MAX - 1, XA_PRESENT);
+	return xa_find(&table->segs, idx, SVSHM_IDX_MAX - 1, XA_PRESENT);
 }
 
 /*
@@ -184,26 +204,26 @@ struct svshm_seg *svshm_table_next_locked(unsigned long *idx)
  * cost a walk down the index space on every removal of the highest one,
  * and with cyclic ids that is almost every removal.
  */
-int svshm_table_max_index_locked(void)
+int svshm_table_max_index_locked(struct svshm_table *table)
 {
 	struct svshm_seg *seg;
 	unsigned long idx;
 	int max = -1;
 
-	xa_for_each(&svshm_table.segs, idx, seg)
+	xa_for_each(&table->segs, idx, seg)
 		max = idx;
 	return max;
 }
 
 /* SHM_INFO's counters, as native's shm_get_stat() counts them. */
-void svshm_table_usage_locked(struct shm_info *info)
+void svshm_table_usage_locked(struct svshm_table *table, struct shm_info *info)
 {
 	struct svshm_seg *seg;
 	unsigned long idx;
 
-	info->used_ids = svshm_table.in_use;
-	info->shm_tot = svshm_table.tot_pages;
-	xa_for_each(&svshm_table.segs, idx, seg) {
+	info->used_ids = table->in_use;
+	info->shm_tot = table->tot_pages;
+	xa_for_each(&table->segs, idx, seg) {
 		struct inode *inode = file_inode(seg->shm_file);
 		struct shmem_inode_info *si = SHMEM_I(inode);
 
@@ -215,11 +235,11 @@ void svshm_table_usage_locked(struct shm_info *info)
 }
 
 /* Make a removed-while-attached segment private: its key finds it no more. */
-void svshm_table_unkey_locked(struct svshm_seg *seg)
+static void svshm_table_unkey_locked(struct svshm_seg *seg)
 {
 	if (seg->key == IPC_PRIVATE)
 		return;
-	rhashtable_remove_fast(&svshm_table.keys, &seg->khash, svshm_key_params);
+	rhashtable_remove_fast(&seg->table->keys, &seg->khash, svshm_key_params);
 	spin_lock(&seg->lock);
 	seg->key = IPC_PRIVATE;
 	spin_unlock(&seg->lock);
@@ -236,14 +256,40 @@ void svshm_table_unkey_locked(struct svshm_seg *seg)
  */
 void svshm_table_destroy_locked(struct svshm_seg *seg)
 {
-	int idx = svshm_idx(seg->id);
+	struct svshm_table *table = seg->table;
 
 	svshm_table_unkey_locked(seg);
 	svshm_seg_unlock_locked(seg);
-	xa_erase(&svshm_table.segs, idx);
-	svshm_table.in_use--;
-	svshm_table.tot_pages -= svshm_pages(seg->size);
+	xa_erase(&table->segs, svshm_idx(seg->id));
+	table->in_use--;
+	table->tot_pages -= svshm_pages(seg->size);
 	svshm_seg_put(seg);
+}
+
+/**
+ * svshm_table_rmid_locked() - IPC_RMID: destroy now, or at the last detach
+ * @seg: a listed segment
+ *
+ * Caller holds the rwsem for writing. Native's do_shm_rmid(): an attached
+ * segment is marked SHM_DEST and made private; an idle one is destroyed.
+ * The mark and the check are one @seg->lock section, so that an attach
+ * counted after it finds the segment destroyed.
+ */
+void svshm_table_rmid_locked(struct svshm_seg *seg)
+{
+	bool attached;
+
+	spin_lock(&seg->lock);
+	attached = seg->nattch;
+	if (attached)
+		seg->mode |= SHM_DEST;
+	else
+		seg->destroyed = true;
+	spin_unlock(&seg->lock);
+	if (attached)
+		svshm_table_unkey_locked(seg);
+	else
+		svshm_table_destroy_locked(seg);
 }
 
 /*
@@ -252,10 +298,10 @@ void svshm_table_destroy_locked(struct svshm_seg *seg)
  */
 static bool svshm_seg_doom_locked(struct svshm_seg *seg)
 {
-	lockdep_assert_held_write(&svshm_table.rwsem);
+	lockdep_assert_held_write(&seg->table->rwsem);
 	lockdep_assert_held(&seg->lock);
 	if (seg->destroyed || seg->nattch ||
-	    !(READ_ONCE(svshm_rmid_forced) || (seg->mode & SHM_DEST)))
+	    !(READ_ONCE(seg->table->limits.rmid_forced) || (seg->mode & SHM_DEST)))
 		return false;
 	seg->destroyed = true;
 	return true;
@@ -271,15 +317,16 @@ static bool svshm_seg_doom_locked(struct svshm_seg *seg)
  */
 void svshm_seg_maybe_destroy(struct svshm_seg *seg)
 {
+	struct svshm_table *table = seg->table;
 	bool destroy;
 
-	down_write(&svshm_table.rwsem);
+	down_write(&table->rwsem);
 	spin_lock(&seg->lock);
 	destroy = svshm_seg_doom_locked(seg);
 	spin_unlock(&seg->lock);
 	if (destroy)
 		svshm_table_destroy_locked(seg);
-	up_write(&svshm_table.rwsem);
+	up_write(&table->rwsem);
 }
 
 /*
@@ -287,14 +334,14 @@ void svshm_seg_maybe_destroy(struct svshm_seg *seg)
  * destroy every unattached segment whose creating process is gone. Native
  * tracks the creating task; svshm looks up the creator's process id.
  */
-void svshm_table_destroy_orphans(void)
+void svshm_table_destroy_orphans(struct svshm_table *table)
 {
 	struct svshm_seg *seg;
 	unsigned long idx;
 	bool orphan;
 
-	down_write(&svshm_table.rwsem);
-	xa_for_each(&svshm_table.segs, idx, seg) {
+	down_write(&table->rwsem);
+	xa_for_each(&table->segs, idx, seg) {
 		rcu_read_lock();
 		orphan = !pid_task(seg->cpid, PIDTYPE_PID);
 		rcu_read_unlock();
@@ -306,61 +353,63 @@ void svshm_table_destroy_orphans(void)
 		if (orphan)
 			svshm_table_destroy_locked(seg);
 	}
-	up_write(&svshm_table.rwsem);
+	up_write(&table->rwsem);
 }
 
 /* Add @seg to the table and give it an id. Caller holds the rwsem. */
 static int svshm_table_add_locked(struct svshm_seg *seg)
 {
-	int cycle = max(svshm_table.in_use * 3 / 2, SVSHM_MIN_CYCLE);
+	struct svshm_table *table = seg->table;
+	int cycle = max(table->in_use * 3 / 2, SVSHM_MIN_CYCLE);
 	u32 idx;
 	int ret;
 
-	if (svshm_table.in_use >= min(READ_ONCE(svshm_shmmni), SVSHM_IDX_MAX))
+	if (table->in_use >= min(READ_ONCE(table->limits.shmmni), SVSHM_IDX_MAX))
 		return -ENOSPC;
 	/* Reserve the index first: readers must see a complete segment. */
-	ret = xa_alloc_cyclic(&svshm_table.segs, &idx, NULL,
+	ret = xa_alloc_cyclic(&table->segs, &idx, NULL,
 			      XA_LIMIT(0, min(cycle, SVSHM_IDX_MAX) - 1),
-			      &svshm_table.next_idx, GFP_KERNEL);
+			      &table->next_idx, GFP_KERNEL);
 	if (ret < 0)
 		return ret == -EBUSY ? -ENOSPC : ret;
-	if ((int)idx <= svshm_table.last_idx && ++svshm_table.seq > SVSHM_SEQ_MAX)
-		svshm_table.seq = 0;
-	svshm_table.last_idx = idx;
-	seg->id = idx + (svshm_table.seq << SVSHM_IDX_BITS);
+	if ((int)idx <= table->last_idx && ++table->seq > SVSHM_SEQ_MAX)
+		table->seq = 0;
+	table->last_idx = idx;
+	seg->id = idx + (table->seq << SVSHM_IDX_BITS);
 	/* What /proc/<pid>/maps shows as the inode: native's ps tools use it. */
 	file_inode(seg->shm_file)->i_ino = seg->id;
 
 	if (seg->key != IPC_PRIVATE) {
-		ret = rhashtable_insert_fast(&svshm_table.keys, &seg->khash,
+		ret = rhashtable_insert_fast(&table->keys, &seg->khash,
 					     svshm_key_params);
 		if (ret) {
 			/* The key is new (looked up under the rwsem): no memory. */
-			xa_erase(&svshm_table.segs, idx);
+			xa_erase(&table->segs, idx);
 			return -ENOMEM;
 		}
 	}
-	xa_store(&svshm_table.segs, idx, seg, GFP_KERNEL);
-	svshm_table.in_use++;
-	svshm_table.tot_pages += svshm_pages(seg->size);
+	xa_store(&table->segs, idx, seg, GFP_KERNEL);
+	table->in_use++;
+	table->tot_pages += svshm_pages(seg->size);
 	return 0;
 }
 
 /* Native's newseg(): the checks in its order, then a shmem file. */
-static int svshm_seg_create(key_t key, size_t size, int flags)
+static int svshm_seg_create(struct svshm_table *table, key_t key, size_t size,
+			    int flags)
 {
 	unsigned long numpages = svshm_pages(size);
-	unsigned long tot = svshm_table.tot_pages;
+	unsigned long tot = table->tot_pages;
 	const struct cred *cred = current_cred();
 	struct svshm_seg *seg;
 	char name[16];
 	int ret;
 
-	if (size < SHMMIN || size > READ_ONCE(svshm_shmmax))
+	if (size < SHMMIN || size > READ_ONCE(table->limits.shmmax))
 		return -EINVAL;
 	if (numpages << PAGE_SHIFT < size)
 		return -ENOSPC;
-	if (tot + numpages < tot || tot + numpages > READ_ONCE(svshm_shmall))
+	if (tot + numpages < tot || tot + numpages > READ_ONCE(table->limits.shmall))
 		return -ENOSPC;
 	/*
 	 * hugetlb_file_setup() is not exported to modules: svshm cannot back a
@@ -384,6 +433,7 @@ static int svshm_seg_create(key_t key, size_t size, int flags)
 		goto out_free;
 	}
 
+	seg->table = table;
 	seg->key = key;
 	seg->size = size;
 	seg->mode = flags & 0777;
@@ -399,6 +449,13 @@ static int svshm_seg_create(key_t key, size_t size, int flags)
 	ret = svshm_table_add_locked(seg);
 	if (ret)
 		goto out_put;
+	/*
+	 * Listed: the segment holds its table and the module until it is
+	 * freed. The caller came through a file of the table, which pins
+	 * both, so neither can be on its way out.
+	 */
+	kref_get(&table->ref);
+	__module_get(THIS_MODULE);
 	return seg->id;
 
 out_put:
@@ -438,7 +495,8 @@ static int svshm_get_existing(int id, size_t seg_size, const struct svshm_perm *
  *
  * Return: true and the answer in *@ret, or false to take the locked path.
  */
-static bool svshm_get_lockless(key_t key, size_t size, int flags, int *ret)
+static bool svshm_get_lockless(struct svshm_table *table, key_t key,
+			       size_t size, int flags, int *ret)
 {
 	struct svshm_perm perm;
 	struct svshm_seg *seg;
@@ -447,7 +505,7 @@ static bool svshm_get_lockless(key_t key, size_t size, int flags, int *ret)
 	int id;
 
 	rcu_read_lock();
-	seg = rhashtable_lookup(&svshm_table.keys, &key, svshm_key_params);
+	seg = rhashtable_lookup(&table->keys, &key, svshm_key_params);
 	if (seg) {
 		spin_lock(&seg->lock);
 		found = !seg->destroyed && !(seg->mode & SHM_DEST) && seg->key == key;
@@ -455,6 +513,7 @@ static bool svshm_get_lockless(key_t key, size_t size, int flags, int *ret)
 			perm = (struct svshm_perm){
 				.uid = seg->uid, .cuid = seg->cuid,
 				.gid = seg->gid, .cgid = seg->cgid, .mode = seg->mode,
+				.ns = table->user_ns,
 			};
 			id = seg->id;
 			seg_size = seg->size;
@@ -469,24 +528,26 @@ static bool svshm_get_lockless(key_t key, size_t size, int flags, int *ret)
 
 /**
  * svshm_get() - shmget(2): find or create the segment of a key
+ * @table: the instance
  * @key: the key, or IPC_PRIVATE
  * @size: the size asked
  * @flags: shmget's flags
  *
  * Return: the id, or a negative errno in native's order.
  */
-int svshm_get(key_t key, size_t size, int flags)
+int svshm_get(struct svshm_table *table, key_t key, size_t size, int flags)
 {
 	struct svshm_perm perm;
 	struct svshm_seg *seg = NULL;
 	int ret;
 
-	if (key != IPC_PRIVATE && svshm_get_lockless(key, size, flags, &ret))
+	if (key != IPC_PRIVATE &&
+	    svshm_get_lockless(table, key, size, flags, &ret))
 		return ret;
 
-	down_write(&svshm_table.rwsem);
+	down_write(&table->rwsem);
 	if (key != IPC_PRIVATE)
-		seg = rhashtable_lookup_fast(&svshm_table.keys, &key,
+		seg = rhashtable_lookup_fast(&table->keys, &key,
 					     svshm_key_params);
 	if (seg) {
 		svshm_perm_snapshot(seg, &perm);
@@ -494,34 +555,88 @@ int svshm_get(key_t key, size_t size, int flags)
 	} else if (!(flags & IPC_CREAT) && key != IPC_PRIVATE) {
 		ret = -ENOENT;
 	} else {
-		ret = svshm_seg_create(key, size, flags);
+		ret = svshm_seg_create(table, key, size, flags);
 	}
-	up_write(&svshm_table.rwsem);
+	up_write(&table->rwsem);
 	return ret;
 }
 
-int svshm_table_init(void)
+/* The limits of a new instance, or of one remounted. */
+void svshm_table_set_limits(struct svshm_table *table,
+			    const struct svshm_limits *limits)
 {
-	return rhashtable_init(&svshm_table.keys, &svshm_key_params);
+	WRITE_ONCE(table->limits.shmmax, limits->shmmax);
+	WRITE_ONCE(table->limits.shmall, limits->shmall);
+	WRITE_ONCE(table->limits.shmmni, limits->shmmni);
+	WRITE_ONCE(table->limits.rmid_forced, limits->rmid_forced);
+	/* Turned on: the orphans go at once, as with native's sysctl. */
+	if (limits->rmid_forced)
+		svshm_table_destroy_orphans(table);
 }
 
-/*
- * Module unload: the module is pinned while any attach file exists, so
- * every segment left has no attachment and only the table's reference.
+/**
+ * svshm_table_create() - a new, empty instance
+ * @user_ns: the user namespace its capabilities count in (referenced here)
+ * @limits: its limits
+ *
+ * Return: the table, with one reference (the caller's: its superblock's),
+ * or an ERR_PTR.
  */
-void svshm_table_exit(void)
+struct svshm_table *svshm_table_create(struct user_namespace *user_ns,
+				       const struct svshm_limits *limits)
+{
+	struct svshm_table *table;
+	int ret;
+
+	table = kzalloc(sizeof(*table), GFP_KERNEL_ACCOUNT);
+	if (!table)
+		return ERR_PTR(-ENOMEM);
+	ret = rhashtable_init(&table->keys, &svshm_key_params);
+	if (ret) {
+		kfree(table);
+		return ERR_PTR(ret);
+	}
+	init_rwsem(&table->rwsem);
+	xa_init_flags(&table->segs, XA_FLAGS_ALLOC);
+	table->last_idx = -1;
+	table->limits = *limits;
+	table->user_ns = get_user_ns(user_ns);
+	kref_init(&table->ref);
+	return table;
+}
+
+/**
+ * svshm_table_shutdown() - an instance goes: native's shm_exit_ns()
+ * @table: the instance, whose superblock is going
+ *
+ * Every segment is removed as by IPC_RMID: destroyed now if nothing has it
+ * attached, else made private and destroyed at its last detach. Nothing
+ * can reach the table any more but those attachments, and the caller still
+ * holds its reference.
+ */
+void svshm_table_shutdown(struct svshm_table *table)
 {
 	struct svshm_seg *seg;
 	unsigned long idx;
 
-	down_write(&svshm_table.rwsem);
-	xa_for_each(&svshm_table.segs, idx, seg) {
-		spin_lock(&seg->lock);
-		seg->destroyed = true;
-		spin_unlock(&seg->lock);
-		svshm_table_destroy_locked(seg);
-	}
-	up_write(&svshm_table.rwsem);
-	rhashtable_destroy(&svshm_table.keys);
-	xa_destroy(&svshm_table.segs);
+	down_write(&table->rwsem);
+	xa_for_each(&table->segs, idx, seg)
+		svshm_table_rmid_locked(seg);
+	up_write(&table->rwsem);
+}
+
+int svshm_init_table_setup(void)
+{
+	return rhashtable_init(&svshm_init_table.keys, &svshm_key_params);
+}
+
+/*
+ * Module unload: every segment holds the module, so the initial table is
+ * empty by now.
+ */
+void svshm_init_table_exit(void)
+{
+	WARN_ON_ONCE(svshm_init_table.in_use);
+	rhashtable_destroy(&svshm_init_table.keys);
+	xa_destroy(&svshm_init_table.segs);
 }
