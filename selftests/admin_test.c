@@ -3,7 +3,8 @@
  * svshm(8), the admin command: status reports the loaded module (version,
  * ABI, parameters, segments of the instance named by --device, and that
  * they hold the module); unload is refused with one line while a segment
- * is attached, or exists at all, and succeeds once it is gone; load takes
+ * is attached, or exists at all, or an instance is mounted, and succeeds
+ * once it is gone; load takes
  * a path and parameters and refuses unknown ones and a second load; as a
  * user, load and unload say they need root.
  *
@@ -16,8 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <linux/svshm.h>
 
 #include "kselftest_harness.h"
 #include "tools.h"
@@ -209,6 +213,39 @@ TEST_F(root, load_path_and_parameters)
 	ASSERT_EQ(0, svshm("unload", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
 	ASSERT_EQ(0, svshm("load", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
 	EXPECT_EQ(4096, param("shmmni"));
+}
+
+/*
+ * A mounted instance holds the module, and its segments do, though no
+ * file here lists them: unload says where to look, and works once the
+ * instance is unmounted (which ends its segments, as an IPC namespace's).
+ */
+TEST_F(root, unload_refused_while_an_instance_is_mounted)
+{
+	char dir[] = "/tmp/svshm-admin-XXXXXX";
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	if (mount("none", dir, SVSHM_FS_TYPE, 0, NULL)) {
+		int err = errno;
+
+		rmdir(dir);
+		if (err == ENODEV)
+			SKIP(return, "no svshm filesystem in this module");
+		ASSERT_EQ(0, err) TH_LOG("mount -t svshm: %s", strerror(err));
+	}
+	EXPECT_EQ(1, svshm("unload", self->out, sizeof(self->out)));
+	EXPECT_NE(NULL, strstr(self->out, "other references")) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "findmnt -t svshm")) TH_LOG("%s", self->out);
+	EXPECT_EQ(strlen(self->out) - 1, strcspn(self->out, "\n")) TH_LOG("one line: %s", self->out);
+	EXPECT_EQ(0, umount(dir));
+	rmdir(dir);
+	if (access("/dev/svshm", F_OK)) {
+		TH_LOG("unloaded under a mounted instance");
+		EXPECT_EQ(0, svshm("load", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+		return;
+	}
+	EXPECT_EQ(0, svshm("unload", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_EQ(0, svshm("load", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
 }
 
 TEST(user_needs_root)
