@@ -4,9 +4,8 @@
  * ABI, parameters, segments of the instance named by --device, and that
  * they hold the module); unload is refused with one line while a segment
  * is attached, or exists at all, or an instance is mounted, and succeeds
- * once it is gone; load takes
- * a path and parameters and refuses unknown ones and a second load; as a
- * user, load and unload say they need root.
+ * once it is gone; load takes a path and parameters and refuses unknown
+ * ones and a second load; as a user, load and unload say they need root.
  *
  * Root's tests need SVSHM_KO, the module's path (guest-tests.sh sets it),
  * and leave the module loaded. The svshm work is done in children, so that
