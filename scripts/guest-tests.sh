@@ -151,8 +151,17 @@ if [ "$fuzz" -gt 0 ]; then
 		cat "$log"
 		if [ $rc -eq 0 ]; then step OK "$what"; else step FAIL "$what exits $rc" "$log"; fi
 	}
+	# Removing the callers' native segments takes CAP_SYS_ADMIN in the user
+	# namespace that owns the IPC namespace: the container's root has it in
+	# an IPC namespace of its own only.
 	for t in "$@"; do
-		case $t in */perm_matrix_test) in_userns perm_matrix_test "$t" ;; esac
+		case $t in */perm_matrix_test)
+			if unshare --ipc true 2>/dev/null; then
+				in_userns perm_matrix_test "$t"
+			else
+				step OK "perm_matrix_test in a user namespace's instance # SKIP no IPC namespaces here (CONFIG_IPC_NS=n)"
+			fi ;;
+		esac
 	done
 	in_userns "fuzz as root" build/selftests/fuzz -c $((fuzz / 5))
 	in_userns "fuzz as nobody" build/selftests/fuzz -c $((fuzz / 5)) -u 65534
