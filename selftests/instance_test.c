@@ -18,6 +18,8 @@
  *   and CAP_IPC_LOCK in its instance and not in /dev/svshm, while going
  *   past RLIMIT_MEMLOCK needs CAP_IPC_LOCK in the initial namespace; the
  *   module parameter userns_mounts=N refuses those mounts.
+ * - rmmod refused while a segment exists in any instance, even one whose
+ *   instance has ended.
  *
  * Root only (mounting from the initial user namespace), except the test
  * of an unprivileged mount, which runs as anyone. The calls go straight
@@ -1239,6 +1241,47 @@ TEST_F(inst, userns_mounts_parameter)
 	UNS_READY(&u, st_);
 	UNS_OK(st_);
 	reap(u.pid);
+}
+
+/*
+ * rmmod is refused while a segment exists in any instance: here the last
+ * one, attached after its instance ended, with no file of the module open
+ * and no mount; its last detach lets the module go. Needs SVSHM_KO (the
+ * module's path, set by guest-tests.sh) to load it again.
+ */
+TEST_F(inst, rmmod_refused_while_an_ended_instance_has_a_segment)
+{
+	const char *ko = getenv("SVSHM_KO");
+	int id, kfd;
+	void *p;
+
+	if (!ko)
+		SKIP(return, "needs SVSHM_KO to load the module again");
+	MOUNT_INST(0, NULL);
+	ASSERT_LE(0, id = inst_get(self->fd[0], self->key, PG, IPC_CREAT | 0600));
+	ASSERT_EQ(0, inst_attach(self->fd[0], id, 0, &p));
+	strcpy(p, "kept");
+	close(self->fd[0]);
+	self->fd[0] = -1;
+	close(self->dev);
+	self->dev = -1;
+	ASSERT_EQ(0, umount(self->dir[0]));
+
+	errno = 0;
+	EXPECT_EQ(-1, syscall(SYS_delete_module, "svshm", O_NONBLOCK)) TH_LOG("svshm unloaded");
+	EXPECT_TRUE(errno == EAGAIN || errno == EBUSY) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(0, access("/dev/svshm", F_OK));
+	EXPECT_STREQ("kept", (char *)p);
+
+	ASSERT_EQ(0, munmap(p, PG));
+	EXPECT_EQ(0, syscall(SYS_delete_module, "svshm", O_NONBLOCK)) TH_LOG("%s", strerror(errno));
+	EXPECT_NE(0, access("/dev/svshm", F_OK));
+	kfd = open(ko, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, kfd) TH_LOG("%s: %s", ko, strerror(errno));
+	EXPECT_EQ(0, syscall(SYS_finit_module, kfd, "", 0)) TH_LOG("%s", strerror(errno));
+	close(kfd);
+	self->dev = open("/dev/svshm", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->dev);
 }
 
 TEST_HARNESS_MAIN
