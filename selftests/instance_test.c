@@ -196,6 +196,7 @@ struct row {
 	int key, id;
 	unsigned int mode;
 	unsigned long size;
+	unsigned int uid, cuid;
 };
 
 /*
@@ -219,8 +220,11 @@ static int listing(const char *path, key_t key, struct row *match, int *total,
 	}
 	while (fgets(line, sizeof(line), f)) {
 		struct row r;
+		unsigned int skip;
 
-		if (sscanf(line, "%d %d %o %lu", &r.key, &r.id, &r.mode, &r.size) != 4) {
+		/* key shmid perms size cpid lpid nattch uid gid cuid ... */
+		if (sscanf(line, "%d %d %o %lu %u %u %u %u %u %u", &r.key, &r.id, &r.mode, &r.size,
+			   &skip, &skip, &skip, &r.uid, &skip, &r.cuid) != 10) {
 			n = -1;
 			break;
 		}
@@ -756,7 +760,8 @@ TEST_F(inst, shmmax_shmall_per_instance_and_remount)
 
 TEST_F(inst, shm_rmid_forced_per_instance)
 {
-	int fd, id, dev;
+	int fd, id, dev, orphan;
+	pid_t pid;
 	struct shmid_ds ds;
 	void *p;
 
@@ -779,6 +784,25 @@ TEST_F(inst, shm_rmid_forced_per_instance)
 	ASSERT_EQ(0, inst_attach(fd, id, 0, &p));
 	ASSERT_EQ(0, inst_detach(fd, p));
 	EXPECT_EQ(0, inst_ctl(fd, id, IPC_STAT, &ds));
+
+	/*
+	 * Turned on again by a remount: the orphans (creator gone, nothing
+	 * attached) go at once, as native's sysctl does; ours stays.
+	 */
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0)
+		_exit(inst_get(fd, self->key + 1, PG, IPC_CREAT | IPC_EXCL | 0600) < 0 ||
+		      inst_get(self->dev, self->key + 2, PG, IPC_CREAT | IPC_EXCL | 0600) < 0);
+	ASSERT_EQ(0, reap(pid));
+	ASSERT_LE(0, orphan = inst_get(fd, self->key + 1, 0, 0));
+	ASSERT_LE(0, dev = inst_get(self->dev, self->key + 2, 0, 0));
+	ASSERT_EQ(0, inst_remount(self->dir[0], "shm_rmid_forced=1"));
+	EXPECT_EQ(-1, inst_ctl(fd, orphan, IPC_STAT, &ds));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, inst_ctl(fd, id, IPC_STAT, &ds));
+	/* /dev/svshm's orphan: another table, whose shm_rmid_forced is still 0. */
+	EXPECT_EQ(0, inst_ctl(self->dev, dev, IPC_STAT, &ds));
 }
 
 /* Options out of range or unknown fail the mount and mount nothing. */
@@ -955,8 +979,11 @@ TEST(userns_mount_by_anyone)
 		EXPECT_EQ(0, ds.shm_perm.uid);
 		EXPECT_EQ(0, ds.shm_perm.cuid);
 		EXPECT_EQ(0, ds.shm_perm.gid);
+		/* The listing shows ids as its reader's namespace maps them. */
 		EXPECT_EQ(1, listing(inst_path(p, sizeof(p), dir, SVSHM_FS_LISTING), 0x5eed, &r,
 				     &total, head, sizeof(head)));
+		EXPECT_EQ(0, r.uid);
+		EXPECT_EQ(0, r.cuid);
 		EXPECT_EQ(0, put(u.from, id));
 		/* Stay, with the mount, until the parent has looked. */
 		take(u.to, &id);
@@ -978,6 +1005,10 @@ TEST(userns_mount_by_anyone)
 	EXPECT_EQ(outside, ds.shm_perm.cuid);
 	EXPECT_EQ(0640, ds.shm_perm.mode & 0777);
 	close(fd);
+	EXPECT_EQ(1, listing(in_child(p, sizeof(p), u.pid, dir, SVSHM_FS_LISTING), 0x5eed, &r,
+			     &total, head, sizeof(head)));
+	EXPECT_EQ(outside, r.uid);
+	EXPECT_EQ(outside, r.cuid);
 	/* Never in /dev/svshm. */
 	fd = open("/dev/svshm", O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
@@ -1050,6 +1081,11 @@ TEST_F(inst, userns_root_capabilities_only_in_its_instance)
 		strcpy(q, "from the namespace's root");
 		EXPECT_EQ(0, inst_detach(fd, q));
 		/* CAP_SYS_ADMIN: hand it to ourselves, then remove another. */
+		ds.shm_perm.uid = 1;	/* not mapped here: no such user */
+		ds.shm_perm.gid = 0;
+		ds.shm_perm.mode = 0640;
+		EXPECT_EQ(-1, inst_ctl(fd, a, IPC_SET, &ds));
+		EXPECT_EQ(EINVAL, errno);
 		ds.shm_perm.uid = 0;
 		ds.shm_perm.gid = 0;
 		ds.shm_perm.mode = 0640;
