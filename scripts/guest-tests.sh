@@ -136,6 +136,37 @@ if [ "$fuzz" -gt 0 ]; then
 	done
 fi
 
+# The same in a container (scripts/userns-run.sh): root of a user namespace
+# with its own IPC namespace and an svshm instance bound over /dev/svshm,
+# where capabilities count in that namespace on both backends. The
+# permission matrix when it is among the tests; a fifth of the fuzz calls
+# (the same paths, on another table).
+if [ "$fuzz" -gt 0 ]; then
+	in_userns() { # in_userns WHAT COMMAND...: one step; output in userns-WHAT.log
+		what="$1 in a user namespace's instance" log=$out/userns-$(echo "$1" | tr ' ' _).log
+		shift
+		echo "# $what"
+		sh scripts/userns-run.sh "$@" >"$log" 2>&1
+		rc=$?
+		cat "$log"
+		if [ $rc -eq 0 ]; then step OK "$what"; else step FAIL "$what exits $rc" "$log"; fi
+	}
+	# Removing the callers' native segments takes CAP_SYS_ADMIN in the user
+	# namespace that owns the IPC namespace: the container's root has it in
+	# an IPC namespace of its own only.
+	for t in "$@"; do
+		case $t in */perm_matrix_test)
+			if unshare --ipc true 2>/dev/null; then
+				in_userns perm_matrix_test "$t"
+			else
+				step OK "perm_matrix_test in a user namespace's instance # SKIP no IPC namespaces here (CONFIG_IPC_NS=n)"
+			fi ;;
+		esac
+	done
+	in_userns "fuzz as root" build/selftests/fuzz -c $((fuzz / 5))
+	in_userns "fuzz as nobody" build/selftests/fuzz -c $((fuzz / 5)) -u 65534
+fi
+
 if [ "$fuzz" -gt 0 ] && [ -d /sys/kernel/debug/failslab ]; then
 	build/selftests/faultinject >"$out/faultinject.log" 2>&1
 	rc=$?
