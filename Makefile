@@ -10,6 +10,7 @@
 #   make kernels         build (or find cached) the kernels the matrix builds itself
 #   make install         module, libraries, headers, svshm.pc, tools, man pages,
 #                        modules-load.d and udev files (DESTDIR, PREFIX)
+#   make install-user    all of that but the module (debian/rules: DKMS builds it)
 #   make uninstall       all that make install put there
 #   make clean           back to what git has
 # KDIR defaults to the running kernel's build tree, else the newest
@@ -41,13 +42,15 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+# Debian's packages move it to a directory of its own: it has no soname.
+PRELOADDIR ?= $(LIBDIR)
 # systemd and udev read these under /usr/local/lib as under /usr/lib.
 MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
 UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 MANPAGES := $(wildcard man/*.[1-8])
 
 .PHONY: all module kdir-check lib selftests tools check demo bench stress kernels clean \
-	deps install uninstall
+	deps install install-user uninstall
 
 # The selftests are not in plain make: they need the kernel's
 # kselftest_harness.h, from 1.7 GB of unpacked kernel source (make check
@@ -69,13 +72,13 @@ tools: $(TOOLS)
 # The soname carries the library's ABI: a change to the shm* prototypes or
 # to what they mean bumps it. libsvshm.so is the link-time name (-lsvshm).
 lib/libsvshm.so.1: lib/svshm.c lib/svshm.h uapi/linux/svshm.h
-	$(CC) $(CFLAGS) -fPIC -shared -Wl,-soname,libsvshm.so.1 -o $@ lib/svshm.c
+	$(CC) $(CFLAGS) -fPIC -shared -Wl,-soname,libsvshm.so.1 $(CPPFLAGS) $(LDFLAGS) -o $@ lib/svshm.c
 
 lib/libsvshm.so: lib/libsvshm.so.1
 	ln -sf libsvshm.so.1 $@
 
 lib/libsvshm-preload.so: lib/svshm.c lib/preload.c lib/svshm.h uapi/linux/svshm.h
-	$(CC) $(CFLAGS) -fPIC -shared -o $@ lib/svshm.c lib/preload.c
+	$(CC) $(CFLAGS) -fPIC -shared $(CPPFLAGS) $(LDFLAGS) -o $@ lib/svshm.c lib/preload.c
 
 build/selftests/%: selftests/%.c $(wildcard selftests/*.h) lib/svshm.c lib/svshm.h uapi/linux/svshm.h
 	@mkdir -p $(dir $@)
@@ -97,12 +100,12 @@ TOOL_DEPS := $(TOOL_SRC) tools/args.h tools/device.h uapi/linux/svshm.h
 
 build/tools/%: tools/%.c $(TOOL_DEPS) lib/svshm.c lib/svshm.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DSVSHM_VERSION='"$(SVSHM_VERSION)"' -o $@ $< $(TOOL_SRC) lib/svshm.c
+	$(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -DSVSHM_VERSION='"$(SVSHM_VERSION)"' -o $@ $< $(TOOL_SRC) lib/svshm.c
 
 # The admin command speaks to the kernel through libkmod, not the device.
 build/tools/svshm: tools/svshm.c $(TOOL_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DSVSHM_VERSION='"$(SVSHM_VERSION)"' -o $@ $< $(TOOL_SRC) -lkmod
+	$(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -DSVSHM_VERSION='"$(SVSHM_VERSION)"' -o $@ $< $(TOOL_SRC) -lkmod
 
 build/svshm.pc: svshm.pc.in dkms.conf
 	@mkdir -p $(dir $@)
@@ -118,13 +121,15 @@ KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 # Nothing outside DESTDIR: the module goes under $(DESTDIR)/lib/modules
 # (INSTALL_MOD_PATH), and depmod runs only for a real install (DESTDIR
 # empty); a staged tree (a package) runs depmod where it is installed.
-install: module lib tools build/svshm.pc
+install: module install-user
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates \
 		DEPMOD=true modules_install
 	$(if $(DESTDIR),,depmod -a $(KVER))
+
+install-user: lib tools build/svshm.pc
 	install -D -m 0755 lib/libsvshm.so.1 $(DESTDIR)$(LIBDIR)/libsvshm.so.1
 	ln -sf libsvshm.so.1 $(DESTDIR)$(LIBDIR)/libsvshm.so
-	install -D -m 0755 lib/libsvshm-preload.so $(DESTDIR)$(LIBDIR)/libsvshm-preload.so
+	install -D -m 0755 lib/libsvshm-preload.so $(DESTDIR)$(PRELOADDIR)/libsvshm-preload.so
 	install -D -m 0644 lib/svshm.h $(DESTDIR)$(INCLUDEDIR)/svshm.h
 	install -D -m 0644 uapi/linux/svshm.h $(DESTDIR)$(INCLUDEDIR)/linux/svshm.h
 	install -D -m 0644 build/svshm.pc $(DESTDIR)$(PKGCONFIGDIR)/svshm.pc
@@ -143,7 +148,7 @@ uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/svshm.ko*
 	$(if $(DESTDIR),,depmod -a $(KVER))
 	rm -f $(DESTDIR)$(LIBDIR)/libsvshm.so.1 $(DESTDIR)$(LIBDIR)/libsvshm.so \
-		$(DESTDIR)$(LIBDIR)/libsvshm-preload.so \
+		$(DESTDIR)$(PRELOADDIR)/libsvshm-preload.so \
 		$(DESTDIR)$(INCLUDEDIR)/svshm.h $(DESTDIR)$(INCLUDEDIR)/linux/svshm.h \
 		$(DESTDIR)$(PKGCONFIGDIR)/svshm.pc \
 		$(DESTDIR)$(BINDIR)/svshm-ipcs $(DESTDIR)$(BINDIR)/svshm-ipcrm \

@@ -22,6 +22,7 @@ sparse dpkg-dev perl bc flex bison libelf-dev libssl-dev
 procps
 perl perl-modules-5.36 python3 python3-sysv-ipc postgresql-15
 xvfb x11-apps
+debhelper dh-dkms dkms lintian fakeroot
 "
 [ "${1:-}" = demo ] && PKGS=$DEMO
 
