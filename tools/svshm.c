@@ -275,6 +275,47 @@ static int check_vermagic(struct kmod_module *mod)
 	return bad ? EXIT_FAIL : EXIT_OK;
 }
 
+/*
+ * The kernel refuses a module whose signature it cannot check against a key
+ * it trusts: EKEYREJECTED under module.sig_enforce=1, EPERM under lockdown,
+ * which Debian's kernels enter when booted with Secure Boot. DKMS signs
+ * what it builds with a key of its own, which the firmware trusts only once
+ * enrolled as a MOK.
+ */
+#define SIGNATURE_REFUSED "the kernel refused the module's signature (Secure Boot: lockdown or module.sig_enforce): enrol DKMS's signing key, mokutil --import /var/lib/dkms/mok.pub, and reboot to confirm it, or sign svshm.ko with a key the kernel trusts"
+
+/* Whether this process has CAP_SYS_MODULE (16) in its effective set. */
+static int can_load_modules(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	unsigned long long caps = ~0ULL;
+	char line[256];
+
+	if (!f)
+		return 1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			break;
+	fclose(f);
+	return !!(caps & (1ULL << 16));
+}
+
+/*
+ * EPERM from init_module has three causes: loading disabled, no
+ * CAP_SYS_MODULE, or lockdown refusing the signature. Said by elimination:
+ * the lockdown level is in securityfs, which may not be mounted.
+ */
+static const char *why_eperm(void)
+{
+	char buf[16];
+
+	if (!strcmp(first_line("/proc/sys/kernel/modules_disabled", buf, sizeof(buf)), "1"))
+		return "module loading is disabled until the next boot (kernel.modules_disabled=1)";
+	if (!can_load_modules())
+		return "this process may not load modules (no CAP_SYS_MODULE: a container?)";
+	return SIGNATURE_REFUSED;
+}
+
 static int load(struct kmod_ctx *ctx, const char *path, int argc, char **argv)
 {
 	struct kmod_module *mod = NULL;
@@ -323,13 +364,13 @@ static int load(struct kmod_ctx *ctx, const char *path, int argc, char **argv)
 			break;
 		case -EKEYREJECTED:
 		case -EKEYREVOKED:
-			err = fail("%s", "the kernel rejected the module's signature (Secure Boot): sign it with an enrolled key (DKMS: its MOK key, mokutil --import)");
+			err = fail("%s", SIGNATURE_REFUSED);
 			break;
 		case -EINVAL:
 			err = fail("%s", "the kernel refused a parameter's value or the module (dmesg says which)");
 			break;
 		case -EPERM:
-			err = fail("%s", "the kernel does not allow loading modules (lockdown or kernel.modules_disabled)");
+			err = fail("%s", why_eperm());
 			break;
 		default:
 			err = fail("cannot load: %s", strerror(-err));
