@@ -54,6 +54,9 @@ check "checkpatch --strict: module/ uapi/" checkpatch
 check "userspace builds with -Wall -Wextra -Werror" make -s lib selftests tools
 check "man pages lint clean (mandoc -Tlint)" mandoc -Tlint -Wwarning man/*
 check "make install DESTDIR stages all, make uninstall takes all back" scripts/install-check.sh
+check "Debian packages build: dpkg-buildpackage -us -uc -b (build/deb)" scripts/deb-build.sh &&
+	check "lintian: no errors in the packages" lintian --fail-on error build/deb/svshm_*.changes &&
+	debs="build/deb/svshm-dkms_*.deb build/deb/libsvshm1_*.deb build/deb/libsvshm-dev_*.deb build/deb/svshm-tools_*.deb"
 # The kselftest target, linked into a kernel tree as a developer would; the
 # guests run the root pass through its runner (make run_tests).
 ktree=$(scripts/ksft-tree.sh "$ksrc" build/ksft/linux) kout=$top/build/ksft/out ksft=""
@@ -63,6 +66,19 @@ check "kselftest target builds: make -C tools/testing/selftests TARGETS=svshm" \
 
 . scripts/target.sh
 kernels=$(scripts/kernels.sh) || { echo "0 passed, 1 failed"; exit 1; }
+# The packages installed in a guest of the first Debian kernel: dpkg -i,
+# DKMS's build there, the demo, Secure Boot's refusal, purge
+# (scripts/guest-deb.sh). Minutes of a DKMS build under TCG, so it runs
+# beside the kernels' guests (QEMU's TCG takes one core), and is counted
+# after them.
+debk=$(printf '%s\n' "$kernels" | grep -vxE 'newest|no-sysvipc|debug' | head -n 1)
+if [ -n "${debs:-}" ] && [ -n "$debk" ]; then
+	debstart=$(date +%s)
+	# shellcheck disable=SC2086
+	SVSHM_TIMEOUT=1800 scripts/qemu-run.sh -k "$debk" -n "deb-$debk" -- \
+		sh scripts/guest-deb.sh $debs >build/guest-deb.log 2>&1 &
+	debpid=$!
+fi
 summary=""
 for k in $kernels; do
 	echo "# kernel $k"
@@ -99,6 +115,8 @@ for k in $kernels; do
 	check "$k: svshm.ko builds clean (W=1, sparse)" scripts/build-module.sh "$k" "$kdir"
 	ko=build/kernel/$k/svshm.ko
 	[ -f "$ko" ] || { failed=$((failed + 1)); echo "not ok - $k: no module to test"; continue; }
+	check "$k: dkms build svshm against its tree (README's DKMS steps)" \
+		scripts/dkms-build.sh "$k" "$release" "$kdir"
 	start=$(date +%s)
 	# shellcheck disable=SC2086
 	SVSHM_TIMEOUT=2400 scripts/qemu-run.sh $boot -n "$k" -- $env sh scripts/guest-tests.sh $long $ksft "$ko" $tests \
@@ -114,6 +132,19 @@ for k in $kernels; do
 	summary="$summary
 # | $k | $release | $((passed - p0)) | $((failed - f0)) | $secs s |"
 done
+
+if [ -n "${debpid:-}" ]; then
+	echo "# packages on $debk"
+	p0=$passed f0=$failed
+	wait "$debpid"
+	rc=$?
+	secs=$(($(date +%s) - debstart))
+	echo "# packages: guest ran $secs s (beside the kernels'), exit $rc, log build/guest-deb.log"
+	count_tap "build/run/deb-$debk/tap/deb.tap"
+	check "packages: the guest finished" test -f "build/run/deb-$debk/rc"
+	summary="$summary
+# | packages | $debk | $((passed - p0)) | $((failed - f0)) | $secs s |"
+fi
 
 echo "# | kernel | release | passed | failed | guest |$summary"
 echo "# skipped: $skipped"
