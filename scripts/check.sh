@@ -3,8 +3,9 @@
 # --strict, W=1 and sparse on each kernel), then boot each target kernel in
 # QEMU, load svshm.ko, run every selftest as root and as an unprivileged
 # user, unload, and check the kernel log; build and lint the Debian packages,
-# and install them in one more guest (guest-deb.sh). Prints TAP per kernel and, last,
-# "N passed, N failed" over everything; exits non-zero on any failure.
+# and install them in one more guest (guest-deb.sh). Prints TAP per kernel
+# and, last, "N passed, N failed" over everything; exits non-zero on any
+# failure.
 #   SVSHM_KERNELS="ver ..."   the kernels (default: scripts/kernels.sh)
 #   SVSHM_TESTS="name ..."    only these selftests (default: all)
 set -u
