@@ -122,19 +122,25 @@ unloaded() {
 	svshm unload && ! test -e /dev/svshm
 }
 
-# refused HOW: svshm load fails, in one line that names the signature and
-# DKMS's key, and the module stays out.
+# refused HOW: svshm load fails in one line that says why, and the module
+# stays out. The kernel answers EPERM for three causes, which the line
+# must tell apart; each HOW is irreversible until reboot, hence this order.
 refused() {
+	as="" want="refused the module's signature.*/var/lib/dkms/mok.pub"
 	case $1 in
+	container) as="setpriv --bounding-set=-sys_module" want="no CAP_SYS_MODULE" ;;
 	lockdown) echo integrity >/sys/kernel/security/lockdown || return 1 ;;
 	sig_enforce) echo 1 >/sys/module/module/parameters/sig_enforce || return 1 ;;
+	disabled)
+		echo 1 >/proc/sys/kernel/modules_disabled || return 1
+		want="disabled until the next boot"
+		;;
 	esac
-	svshm load 2>/tmp/refused
+	$as svshm load 2>/tmp/refused
 	rc=$?
 	cat /tmp/refused
-	dmesg | tail -n 2
-	[ $rc -eq 1 ] && [ "$(wc -l </tmp/refused)" -eq 1 ] &&
-		grep -q "refused the module's signature.*/var/lib/dkms/mok.pub" /tmp/refused &&
+	dmesg | tail -n 1
+	[ $rc -eq 1 ] && [ "$(wc -l </tmp/refused)" -eq 1 ] && grep -q "$want" /tmp/refused &&
 		! test -e /sys/module/svshm
 }
 
@@ -158,8 +164,10 @@ step "svshm-demo builds with pkg-config svshm, links libsvshm.so.1" build_demo
 step "svshm-demo: stored, read back by root and nobody, listed by svshm-ipcs" demo
 step "ipcmk through LD_PRELOAD of the packaged libsvshm-preload.so" preload
 step "svshm unload: /dev/svshm gone" unloaded
+step "without CAP_SYS_MODULE (a container): svshm load says so in one line" refused container
 mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
 step "lockdown (as Secure Boot): svshm load refused in one line naming DKMS's key" refused lockdown
 step "module.sig_enforce=1: svshm load refused in one line naming DKMS's key" refused sig_enforce
+step "kernel.modules_disabled=1: svshm load says so in one line" refused disabled
 step "dpkg --purge the packages" dpkg --purge svshm-tools libsvshm-dev libsvshm1 svshm-dkms
 step "nothing left: sources, DKMS tree, modules, library, tools, modules.dep" purged
