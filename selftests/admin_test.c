@@ -30,20 +30,10 @@
 static int svshm(const char *args, char *out, size_t len)
 {
 	char path[PATH_MAX], cmd[PATH_MAX + 512];
-	size_t used = 0;
-	FILE *p;
-	int st;
 
 	tool_path("svshm", path, sizeof(path));
 	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", path, args);
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	while (used + 1 < len && fgets(out + used, (int)(len - used), p))
-		used += strlen(out + used);
-	out[used] = 0;
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return capture(cmd, out, len);
 }
 
 static int param(const char *name)

@@ -351,21 +351,11 @@ TEST_F(instance, second_table_behind_svshm_device)
 static int tool(const char *name, const char *dev, const char *args, char *out, size_t len)
 {
 	char path[PATH_MAX], cmd[2 * PATH_MAX];
-	size_t used = 0;
-	FILE *p;
-	int st;
 
 	tool_path(name, path, sizeof(path));
 	snprintf(cmd, sizeof(cmd), "%s%s%s %s 2>&1", path, dev ? " --device " : "", dev ? dev : "",
 		 args);
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	while (used + 1 < len && fgets(out + used, (int)(len - used), p))
-		used += strlen(out + used);
-	out[used] = 0;
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return capture(cmd, out, len);
 }
 
 /* The tools reach each table through its device, and only that table. */

@@ -21,19 +21,9 @@
 static int run(const char *cmd, char *out, size_t len)
 {
 	char full[PATH_MAX * 2];
-	size_t used = 0;
-	FILE *p;
-	int st;
 
 	snprintf(full, sizeof(full), "%s 2>/dev/null", cmd);
-	p = popen(full, "r");
-	if (!p)
-		return -1;
-	while (used + 1 < len && fgets(out + used, (int)(len - used), p))
-		used += strlen(out + used);
-	out[used] = 0;
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return capture(full, out, len);
 }
 
 FIXTURE(mk) {

@@ -23,6 +23,7 @@
 #include <linux/capability.h>
 
 #include "backend.h"
+#include "caps.h"
 #include "kselftest_harness.h"
 #include "child.h"
 
@@ -73,29 +74,6 @@ struct cred_spec {
 	__u64 caps;
 };
 
-#define CAP(c)	(1ULL << (c))
-
-static int caps_get(__u64 *permitted)
-{
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct data[2];
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -1;
-	*permitted = data[0].permitted | (__u64)data[1].permitted << 32;
-	return 0;
-}
-
-static int caps_set(__u64 caps)
-{
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct data[2];
-
-	memset(data, 0, sizeof(data));
-	data[0].effective = data[0].permitted = (__u32)caps;
-	data[1].effective = data[1].permitted = caps >> 32;
-	return syscall(SYS_capset, &hdr, data);
-}
 
 /* Root with every capability it has but @cap. */
 static struct cred_spec root_without(__u64 cap)
