@@ -76,3 +76,13 @@ int tool_device(const char *prog, const char *opt, const char **path)
 	}
 	return fd;
 }
+
+int tool_use_device(const char *prog, const char *opt, const char **path)
+{
+	int fd = tool_device(prog, opt, path);
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}

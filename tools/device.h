@@ -17,4 +17,11 @@
  */
 int tool_device(const char *prog, const char *opt, const char **path);
 
+/*
+ * The same choice and checks for a tool that makes its calls through
+ * libsvshm alone: the descriptor is closed again. Returns 0, or -1 after
+ * tool_device()'s line.
+ */
+int tool_use_device(const char *prog, const char *opt, const char **path);
+
 #endif /* SVSHM_TOOLS_DEVICE_H */

@@ -69,7 +69,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *device = NULL, *dev;
-	int opt, fd, id, mode = 0644, have_size = 0;
+	int opt, id, mode = 0644, have_size = 0;
 	size_t size = 0;
 
 	while ((opt = getopt_long(argc, argv, "M:S:Qp:hV", longopts, NULL)) != -1) {
@@ -103,10 +103,8 @@ int main(int argc, char **argv)
 		return bad_usage(PROG, "unexpected argument", argv[optind]);
 	if (!have_size)
 		return bad_usage(PROG, "bad usage", NULL);
-	fd = tool_device(PROG, device, &dev);
-	if (fd < 0)
+	if (tool_use_device(PROG, device, &dev))
 		return EXIT_FAIL;
-	close(fd);
 	id = create(size, mode);
 	if (id < 0) {
 		fprintf(stderr, "%s: create share memory failed in %s: %s\n", PROG, dev,

@@ -130,7 +130,7 @@ int main(int argc, char **argv)
 	};
 	struct target *t = calloc(argc, sizeof(*t));
 	const char *device = NULL, *dev;
-	int opt, fd, n = 0, bad = 0;
+	int opt, n = 0, bad = 0;
 
 	if (!t)
 		return EXIT_FAIL;
@@ -167,10 +167,8 @@ int main(int argc, char **argv)
 		return bad_usage(PROG, "unexpected argument", argv[optind]);
 	if (!n)
 		return bad_usage(PROG, "nothing to remove", NULL);
-	fd = tool_device(PROG, device, &dev);
-	if (fd < 0)
+	if (tool_use_device(PROG, device, &dev))
 		return EXIT_FAIL;
-	close(fd);
 	for (int i = 0; i < n; i++) {
 		if (t[i].kind == 'm')
 			bad |= rm_id(t[i].id, "id", t[i].arg);

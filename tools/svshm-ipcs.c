@@ -222,7 +222,7 @@ int main(int argc, char **argv)
 	};
 	const char *device = NULL, *dev;
 	char view = 0;
-	int opt, fd, id = -1, by_id = 0;
+	int opt, id = -1, by_id = 0;
 
 	while ((opt = getopt_long(argc, argv, "mptculi:hV", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -251,10 +251,8 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		return bad_usage(PROG, "unexpected argument", argv[optind]);
-	fd = tool_device(PROG, device, &dev);
-	if (fd < 0)
+	if (tool_use_device(PROG, device, &dev))
 		return EXIT_FAIL;
-	close(fd);
 	if (by_id)
 		return one(id);
 	if (view == 'l')
