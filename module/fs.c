@@ -278,9 +278,7 @@ static int svshm_fs_init_fs_context(struct fs_context *fc)
 	if (!ctx)
 		return -ENOMEM;
 	/* A new instance starts with native's defaults, as a new IPC namespace. */
-	ctx->limits = (struct svshm_limits){
-		.shmmax = SHMMAX, .shmall = SHMALL, .shmmni = SHMMNI,
-	};
+	ctx->limits = (struct svshm_limits)SVSHM_LIMITS_NATIVE;
 	fc->fs_private = ctx;
 	fc->ops = &svshm_fs_context_ops;
 	return 0;

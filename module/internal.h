@@ -82,6 +82,12 @@ struct svshm_limits {
 	bool rmid_forced;
 };
 
+/*
+ * Native's defaults (ipc/shm.c, include/uapi/linux/shm.h): the initial
+ * instance's at load, and every new instance's, as a new IPC namespace's.
+ */
+#define SVSHM_LIMITS_NATIVE { .shmmax = SHMMAX, .shmall = SHMALL, .shmmni = SHMMNI }
+
 /**
  * struct svshm_table - one instance: every segment of it, and its limits
  * @rwsem: held for writing to add or remove a segment, to change a key or

@@ -32,15 +32,12 @@
 #include "compat.h"
 #include "internal.h"
 
-/* Native's defaults (ipc/shm.c, include/uapi/linux/shm.h). */
-#define SVSHM_LIMITS_INIT { .shmmax = SHMMAX, .shmall = SHMALL, .shmmni = SHMMNI }
-
 /* The initial instance: /dev/svshm and /proc/svshm, limits from main.c. */
 struct svshm_table svshm_init_table = {
 	.rwsem = __RWSEM_INITIALIZER(svshm_init_table.rwsem),
 	.segs = XARRAY_INIT(svshm_init_table.segs, XA_FLAGS_ALLOC),
 	.last_idx = -1,
-	.limits = SVSHM_LIMITS_INIT,
+	.limits = SVSHM_LIMITS_NATIVE,
 	.user_ns = &init_user_ns,
 	.ref = KREF_INIT(1),
 };
