@@ -23,6 +23,19 @@
  * A raw mmap() of /dev/svshm at offset id pages (the ABI allows it) makes
  * the same attach file in svshm_mmap() and hands the VMA to it.
  *
+ * An attach file serves one attachment at a time, as native's: a shmat
+ * never maps a file that a live VMA uses, so no two attachments merge and
+ * shmdt tells them apart by file. But when the last VMA of an attachment
+ * closes, its file is kept in the segment (seg->idle, one per mode) and
+ * the next shmat in that mode takes it instead of making a new one, if
+ * the caller's credentials are those the file was made with (f_cred, what
+ * the LSMs look at on mmap): it is then the file the caller would have
+ * made. A process that attaches and detaches a segment in a loop, the
+ * common pattern, so makes and frees no file and no dentry (native clones
+ * its file with alloc_file_clone(), which modules cannot call, and
+ * alloc_file_pseudo() makes a dentry each time). The kept file holds the
+ * segment; it goes when the segment is destroyed.
+ *
  * References: each attach file holds one reference on its segment, dropped
  * when the file is released, after the last VMA using it has been closed;
  * each VMA holds the attach file, whose fops pin the module. So a segment,
@@ -43,6 +56,7 @@
  * struct svshm_attachment - private_data of an attach file
  * @seg: the segment, referenced
  * @vm_ops: the operations shmem installed, to forward faults to
+ * @nvma: the VMAs that use the file; under @seg->lock
  *
  * @seg is set before the file is published. @vm_ops is written by each
  * svshm_attach_mmap() of the file, before the VMA is visible, always with
@@ -51,6 +65,7 @@
 struct svshm_attachment {
 	struct svshm_seg *seg;
 	const struct vm_operations_struct *vm_ops;
+	unsigned int nvma;
 };
 
 static inline struct svshm_attachment *svshm_file_att(struct file *file)
@@ -74,13 +89,22 @@ static void svshm_set_lpid(struct svshm_seg *seg)
 	}
 }
 
+/* Which of seg->idle an attach file goes to. */
+static inline bool svshm_file_write(struct file *file)
+{
+	return !!(file->f_mode & FMODE_WRITE);
+}
+
 /*
  * Count one more attachment of @seg, unless it is being destroyed (native's
- * __shm_open()); @stamp: a VMA comes, set the attach time and pid (the
- * hold of svshm_attach() is counted alone, as native's do_shmat() does).
+ * __shm_open()): a new VMA of attach file @file, stamped with the attach
+ * time and pid; or, with @file NULL, the hold of svshm_attach(), counted
+ * alone as native's do_shmat() does, which takes the kept file of mode
+ * @write (if any) into *@idle in the same section.
  * Return: 0, or -EIDRM.
  */
-static int svshm_seg_open(struct svshm_seg *seg, bool stamp)
+static int svshm_seg_open(struct svshm_seg *seg, struct file *file,
+			  bool write, struct file **idle)
 {
 	spin_lock(&seg->lock);
 	if (seg->destroyed) {
@@ -88,9 +112,13 @@ static int svshm_seg_open(struct svshm_seg *seg, bool stamp)
 		return -EIDRM;
 	}
 	seg->nattch++;
-	if (stamp) {
+	if (file) {
+		svshm_file_att(file)->nvma++;
 		seg->atime = ktime_get_real_seconds();
 		svshm_set_lpid(seg);
+	} else {
+		*idle = seg->idle[write];
+		seg->idle[write] = NULL;
 	}
 	spin_unlock(&seg->lock);
 	return 0;
@@ -98,19 +126,23 @@ static int svshm_seg_open(struct svshm_seg *seg, bool stamp)
 
 /*
  * Count one attachment of @seg less, and destroy a removed segment with its
- * last one (native's __shm_close()); @stamp as for svshm_seg_open(). The
- * caller holds a reference on @seg (the attach file's): it stays valid
- * through this.
+ * last one (native's __shm_close()); @file as for svshm_seg_open(). When
+ * the last VMA of @file goes, the file is kept for the next shmat, unless
+ * its slot is taken or the segment is going. The caller holds a reference
+ * on @seg (the attach file's): it stays valid through this.
  */
-static void svshm_seg_close(struct svshm_seg *seg, bool stamp)
+static void svshm_seg_close(struct svshm_seg *seg, struct file *file)
 {
 	bool last;
 
 	spin_lock(&seg->lock);
 	seg->nattch--;
-	if (stamp) {
+	if (file) {
 		seg->dtime = ktime_get_real_seconds();
 		svshm_set_lpid(seg);
+		if (!--svshm_file_att(file)->nvma && !seg->destroyed &&
+		    !(seg->mode & SHM_DEST) && !seg->idle[svshm_file_write(file)])
+			seg->idle[svshm_file_write(file)] = get_file(file);
 	}
 	last = seg->nattch == 0 &&
 	       ((seg->mode & SHM_DEST) || READ_ONCE(seg->table->limits.rmid_forced));
@@ -121,11 +153,13 @@ static void svshm_seg_close(struct svshm_seg *seg, bool stamp)
 
 static void svshm_vm_open(struct vm_area_struct *vma)
 {
-	struct svshm_seg *seg = svshm_vma_att(vma)->seg;
+	struct svshm_attachment *att = svshm_vma_att(vma);
+	struct svshm_seg *seg = att->seg;
 
 	/* A VMA of the segment exists, so it cannot be destroyed yet. */
 	spin_lock(&seg->lock);
 	seg->nattch++;
+	att->nvma++;
 	seg->atime = ktime_get_real_seconds();
 	svshm_set_lpid(seg);
 	spin_unlock(&seg->lock);
@@ -133,7 +167,7 @@ static void svshm_vm_open(struct vm_area_struct *vma)
 
 static void svshm_vm_close(struct vm_area_struct *vma)
 {
-	svshm_seg_close(svshm_vma_att(vma)->seg, true);
+	svshm_seg_close(svshm_vma_att(vma)->seg, vma->vm_file);
 }
 
 static vm_fault_t svshm_vm_fault(struct vm_fault *vmf)
@@ -217,12 +251,12 @@ static int svshm_attach_mmap(struct file *file, struct vm_area_struct *vma)
 	struct svshm_seg *seg = att->seg;
 	int ret;
 
-	ret = svshm_seg_open(seg, true);
+	ret = svshm_seg_open(seg, file, false, NULL);
 	if (ret)
 		return ret;
 	ret = svshm_vfs_mmap(seg->shm_file, vma);
 	if (ret) {
-		svshm_seg_close(seg, true);
+		svshm_seg_close(seg, file);
 		return ret;
 	}
 	att->vm_ops = vma->vm_ops;
@@ -495,18 +529,28 @@ long svshm_attach(struct svshm_table *table, int id, int flags,
 	if (a && !(flags & SHM_REMAP) && a + seg->size < a)
 		goto out_put;
 
-	err = svshm_seg_open(seg, false);
+	err = svshm_seg_open(seg, NULL, prot & PROT_WRITE, &file);
 	if (err)
 		goto out_put;
-	file = svshm_attach_file(seg, prot & PROT_WRITE);
-	if (IS_ERR(file)) {
-		err = PTR_ERR(file);
-		svshm_seg_close(seg, false);
-		goto out_put;
+	/* A kept file is as new only to a caller with its credentials. */
+	if (file && file->f_cred != current_cred()) {
+		fput(file);
+		file = NULL;
+	}
+	if (file) {
+		/* It holds the segment, as long as the reference to it here. */
+		svshm_seg_put(seg);
+	} else {
+		file = svshm_attach_file(seg, prot & PROT_WRITE);
+		if (IS_ERR(file)) {
+			err = PTR_ERR(file);
+			svshm_seg_close(seg, NULL);
+			goto out_put;
+		}
 	}
 	/* The file owns the segment reference now, and keeps it to the end. */
 	ret = vm_mmap(file, a, seg->size, prot, mflags, 0);
-	svshm_seg_close(seg, false);
+	svshm_seg_close(seg, NULL);
 	fput(file);
 	if (IS_ERR_VALUE(ret))
 		return (long)ret == -EEXIST ? -EINVAL : (long)ret;

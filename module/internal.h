@@ -126,9 +126,12 @@ struct svshm_table {
  * module until it is freed. Every attach file (one per
  * attachment, shared by the VMAs forked or split from it) holds one more
  * reference through its private_data, so the segment outlives its last
- * VMA. svshm_table_destroy() unlists it and drops the table's reference;
- * the last svshm_seg_put() frees it after an RCU grace period, so that
- * lock-free lookups may still look at it.
+ * VMA. @idle holds up to one attach file per mode (read-only, read-write)
+ * that no VMA uses any more, kept for the next shmat (attach.c says why);
+ * it goes when the segment is destroyed, since its file holds the segment.
+ * svshm_table_destroy_locked() unlists the segment, lets @idle go and
+ * drops the table's reference; the last svshm_seg_put() frees it after an
+ * RCU grace period, so that lock-free lookups may still look at it.
  *
  * @table, @id, @size, @shm_file, @cuid, @cgid and @cpid are set before the segment
  * is listed and never change. @khash changes only under the table's rwsem;
@@ -177,6 +180,7 @@ struct svshm_seg {
 	unsigned long nattch;		/* VMAs, and shmat() calls under way */
 	time64_t atime, dtime, ctime;
 	struct pid *lpid;
+	struct file *idle[2];		/* [write]: referenced; NULL once destroyed */
 
 	struct kref ref;
 	struct rcu_head rcu;

@@ -254,7 +254,20 @@ static void svshm_table_unkey_locked(struct svshm_seg *seg)
 void svshm_table_destroy_locked(struct svshm_seg *seg)
 {
 	struct svshm_table *table = seg->table;
+	struct file *idle[ARRAY_SIZE(seg->idle)];
+	unsigned int i;
 
+	/* No attach file is kept once @destroyed is set: let the kept ones go. */
+	spin_lock(&seg->lock);
+	for (i = 0; i < ARRAY_SIZE(idle); i++) {
+		idle[i] = seg->idle[i];
+		seg->idle[i] = NULL;
+	}
+	spin_unlock(&seg->lock);
+	/* fput() defers the release, which puts @seg: never under our locks. */
+	for (i = 0; i < ARRAY_SIZE(idle); i++)
+		if (idle[i])
+			fput(idle[i]);
 	svshm_table_unkey_locked(seg);
 	svshm_seg_unlock_locked(seg);
 	xa_erase(&table->segs, svshm_idx(seg->id));

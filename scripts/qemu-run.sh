@@ -65,7 +65,7 @@ cmdline="console=ttyS0 loglevel=4 panic=-1 mitigations=off"
 cmdline="$cmdline svshm_checkout=$top svshm_rundir=$run $append"
 set +e
 timeout "${SVSHM_TIMEOUT:-1200}" qemu-system-x86_64 \
-	-accel tcg,thread=${SVSHM_TCG_THREAD:-single} -cpu max -smp 2 -m "$mem" \
+	-accel tcg,thread=${SVSHM_TCG_THREAD:-single} ${SVSHM_QEMU_EXTRA:-} -cpu max -smp 2 -m "$mem" \
 	-nodefaults -no-reboot -display none -monitor none -serial stdio \
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
 	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \

@@ -138,6 +138,62 @@ TEST_F(nat, one_per_shmat)
 	EXPECT_EQ(0, nattch(b, self->id));
 }
 
+/*
+ * Attach and detach again and again, with other attachments of the
+ * segment coming and going between: each shmat is an attachment of its
+ * own, each shmdt ends exactly one. (svshm gives a shmat the attach file
+ * of one that ended: never the file of one still mapped, even in part.)
+ */
+TEST_F(nat, attach_detach_cycles_keep_attachments_apart)
+{
+	const struct shm_backend *b = variant->b;
+	char *p, *q, *r;
+
+	for (int i = 0; i < 50; i++) {
+		p = b->at(self->id, NULL, i & 1 ? SHM_RDONLY : 0);
+		ASSERT_NE((char *)-1, p);
+		if (i & 1) {
+			EXPECT_EQ(i - 1, p[PG + 1]);
+		} else {
+			p[PG + 1] = i;
+		}
+		EXPECT_EQ(1, nattch(b, self->id));
+		ASSERT_EQ(0, b->dt(p));
+	}
+	EXPECT_EQ(0, nattch(b, self->id));
+
+	p = b->at(self->id, NULL, 0);
+	ASSERT_NE((char *)-1, p);
+	q = b->at(self->id, NULL, 0);
+	ASSERT_NE((char *)-1, q);
+	/* p in two pieces; the first one gone: p's attachment still lives. */
+	ASSERT_EQ(0, mprotect(p, PG, PROT_READ));
+	ASSERT_EQ(0, munmap(p, PG));
+	EXPECT_EQ(2, nattch(b, self->id));
+	r = b->at(self->id, NULL, 0);
+	ASSERT_NE((char *)-1, r);
+	EXPECT_EQ(3, nattch(b, self->id));
+	ASSERT_EQ(0, b->dt(q));
+	EXPECT_TRUE(mapped(r));
+	EXPECT_TRUE(mapped(p + PG));
+	EXPECT_EQ(2, nattch(b, self->id));
+	ASSERT_EQ(0, b->dt(p));
+	EXPECT_FALSE(mapped(p + PG));
+	EXPECT_TRUE(mapped(r));
+	/* q's attachment ended: a new one may take its file, not r's. */
+	q = b->at(self->id, NULL, 0);
+	ASSERT_NE((char *)-1, q);
+	EXPECT_EQ(2, nattch(b, self->id));
+	ASSERT_EQ(0, b->dt(r));
+	EXPECT_FALSE(mapped(r));
+	EXPECT_TRUE(mapped(q));
+	EXPECT_EQ(q[PG + 1], 48);
+	EXPECT_EQ(-1, b->dt(r));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, b->dt(q));
+	EXPECT_EQ(0, nattch(b, self->id));
+}
+
 TEST_F(nat, fork_copies_and_exit_drops)
 {
 	const struct shm_backend *b = variant->b;
