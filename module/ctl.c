@@ -18,39 +18,112 @@
 
 #include "internal.h"
 
-/* Native's fill of struct shmid64_ds; caller holds the live segment's lock. */
-static void svshm_fill_ds(struct svshm_seg *seg, struct shmid64_ds *ds)
-{
-	struct user_namespace *ns = current_user_ns();
+/*
+ * What IPC_STAT reports of a segment: read in one section of its lock,
+ * the pids already in the caller's namespace (the lock keeps @lpid's pid
+ * alive), the ids translated after.
+ */
+struct svshm_stat {
+	key_t key;
+	kuid_t uid, cuid;
+	kgid_t gid, cgid;
+	umode_t mode;
+	unsigned short seq;
+	pid_t cpid, lpid;
+	size_t size;
+	time64_t atime, dtime, ctime;
+	unsigned long nattch;
+};
 
-	memset(ds, 0, sizeof(*ds));
-	ds->shm_perm.key = seg->key;
-	ds->shm_perm.uid = from_kuid_munged(ns, seg->uid);
-	ds->shm_perm.gid = from_kgid_munged(ns, seg->gid);
-	ds->shm_perm.cuid = from_kuid_munged(ns, seg->cuid);
-	ds->shm_perm.cgid = from_kgid_munged(ns, seg->cgid);
-	ds->shm_perm.mode = seg->mode;
-	ds->shm_perm.seq = seg->id >> SVSHM_IDX_BITS;
-	ds->shm_segsz = seg->size;
-	ds->shm_atime = seg->atime;
-	ds->shm_dtime = seg->dtime;
-	ds->shm_ctime = seg->ctime;
-	ds->shm_cpid = pid_vnr(seg->cpid);
-	ds->shm_lpid = pid_vnr(seg->lpid);
-	ds->shm_nattch = seg->nattch;
+/*
+ * Caller holds the segment's lock. A segment being destroyed is read for
+ * its permission only (see struct svshm_seg).
+ */
+static void svshm_stat_read(struct svshm_seg *seg, struct svshm_stat *st,
+			    bool live)
+{
+	st->uid = seg->uid;
+	st->cuid = seg->cuid;
+	st->gid = seg->gid;
+	st->cgid = seg->cgid;
+	st->mode = seg->mode;
+	if (!live)
+		return;
+	st->key = seg->key;
+	st->seq = seg->id >> SVSHM_IDX_BITS;
+	st->cpid = pid_vnr(seg->cpid);
+	st->lpid = pid_vnr(seg->lpid);
+	st->size = seg->size;
+	st->atime = seg->atime;
+	st->dtime = seg->dtime;
+	st->ctime = seg->ctime;
+	st->nattch = seg->nattch;
 }
 
 /*
- * Copy a stat out in 8-byte stores, in one user-access section: for a
- * struct this small that is cheaper than copy_to_user(), which takes a
- * string copy (rep movsb) from 64 bytes on; string instructions start
- * slowly without FSRM, and under emulation run a byte at a time.
+ * An id as the caller's namespace sees it (from_kuid_munged()). The
+ * initial namespace maps every valid id to itself: no walk of its map for
+ * the callers most often in it. (A segment's ids are always valid.)
  */
-static int svshm_put_ds(void __user *buf, const struct shmid64_ds *ds)
+static uid_t svshm_uid_out(struct user_namespace *ns, kuid_t uid)
 {
-	if (!user_write_access_begin(buf, sizeof(*ds)))
+	if (ns == &init_user_ns && uid_valid(uid))
+		return __kuid_val(uid);
+	return from_kuid_munged(ns, uid);
+}
+
+static gid_t svshm_gid_out(struct user_namespace *ns, kgid_t gid)
+{
+	if (ns == &init_user_ns && gid_valid(gid))
+		return __kgid_val(gid);
+	return from_kgid_munged(ns, gid);
+}
+
+/*
+ * The layout that svshm_stat_put() writes: x86-64's, the only
+ * architecture served.
+ */
+static_assert(sizeof(struct shmid64_ds) == 112);
+static_assert(offsetof(struct shmid64_ds, shm_perm.seq) == 24);
+static_assert(offsetof(struct shmid64_ds, shm_perm.__unused1) == 32);
+static_assert(offsetof(struct shmid64_ds, shm_segsz) == 48);
+
+/*
+ * Native's fill of struct shmid64_ds, written straight into the caller's,
+ * field by field in one user-access section, padding and unused fields
+ * zero as native's memset leaves them: no buffer to clear and copy, and
+ * no copy_to_user(), whose string copy (rep movs) is slow to start
+ * without FSRM and runs a byte at a time under emulation.
+ */
+static int svshm_stat_put(struct shmid64_ds __user *u, const struct svshm_stat *st)
+{
+	struct user_namespace *ns = current_user_ns();
+	uid_t uid = svshm_uid_out(ns, st->uid);
+	uid_t cuid = svshm_uid_out(ns, st->cuid);
+	gid_t gid = svshm_gid_out(ns, st->gid);
+	gid_t cgid = svshm_gid_out(ns, st->cgid);
+
+	if (!user_write_access_begin(u, sizeof(*u)))
 		return -EFAULT;
-	unsafe_copy_to_user(buf, (const char *)ds, sizeof(*ds), efault);
+	unsafe_put_user(st->key, &u->shm_perm.key, efault);
+	unsafe_put_user(uid, &u->shm_perm.uid, efault);
+	unsafe_put_user(gid, &u->shm_perm.gid, efault);
+	unsafe_put_user(cuid, &u->shm_perm.cuid, efault);
+	unsafe_put_user(cgid, &u->shm_perm.cgid, efault);
+	unsafe_put_user(st->mode, &u->shm_perm.mode, efault);
+	/* seq, __pad2 and the padding up to __unused1, in one word. */
+	unsafe_put_user((u64)st->seq, (u64 __user *)&u->shm_perm.seq, efault);
+	unsafe_put_user(0, &u->shm_perm.__unused1, efault);
+	unsafe_put_user(0, &u->shm_perm.__unused2, efault);
+	unsafe_put_user(st->size, &u->shm_segsz, efault);
+	unsafe_put_user(st->atime, &u->shm_atime, efault);
+	unsafe_put_user(st->dtime, &u->shm_dtime, efault);
+	unsafe_put_user(st->ctime, &u->shm_ctime, efault);
+	unsafe_put_user(st->cpid, &u->shm_cpid, efault);
+	unsafe_put_user(st->lpid, &u->shm_lpid, efault);
+	unsafe_put_user(st->nattch, &u->shm_nattch, efault);
+	unsafe_put_user(0, &u->__unused4, efault);
+	unsafe_put_user(0, &u->__unused5, efault);
 	user_write_access_end();
 	return 0;
 efault:
@@ -69,7 +142,7 @@ efault:
 static long svshm_ctl_stat(struct svshm_table *table, int id, int cmd,
 			   void __user *buf)
 {
-	struct shmid64_ds ds;
+	struct svshm_stat st;
 	struct svshm_perm perm;
 	struct svshm_seg *seg;
 	long ret;
@@ -84,28 +157,27 @@ static long svshm_ctl_stat(struct svshm_table *table, int id, int cmd,
 		return -EINVAL;
 	}
 	spin_lock(&seg->lock);
-	perm = (struct svshm_perm){
-		.uid = seg->uid, .cuid = seg->cuid,
-		.gid = seg->gid, .cgid = seg->cgid, .mode = seg->mode,
-		.ns = table->user_ns,
-	};
 	ret = seg->destroyed ? -EIDRM : 0;
-	if (!ret) {
-		svshm_fill_ds(seg, &ds);
-		if (cmd != IPC_STAT)
-			ret = seg->id;
-	}
+	svshm_stat_read(seg, &st, !ret);
+	if (!ret && cmd != IPC_STAT)
+		ret = seg->id;
 	spin_unlock(&seg->lock);
 	rcu_read_unlock();
 
 	if (cmd != SHM_STAT_ANY) {
-		long denied = svshm_perm_access(&perm, 0444);
+		long denied;
 
+		perm = (struct svshm_perm){
+			.uid = st.uid, .cuid = st.cuid,
+			.gid = st.gid, .cgid = st.cgid, .mode = st.mode,
+			.ns = table->user_ns,
+		};
+		denied = svshm_perm_access(&perm, 0444);
 		/* Native checks permission before it looks for EIDRM. */
 		if (denied)
 			return denied;
 	}
-	if (ret >= 0 && svshm_put_ds(buf, &ds))
+	if (ret >= 0 && svshm_stat_put(buf, &st))
 		return -EFAULT;
 	return ret;
 }
@@ -168,7 +240,7 @@ out:
  *
  * Return: 0, -EINVAL (no such id), -EPERM, -ENOMEM (over RLIMIT_MEMLOCK).
  */
-static long svshm_ctl_lock(struct svshm_table *table, int id, int cmd)
+static noinline long svshm_ctl_lock(struct svshm_table *table, int id, int cmd)
 {
 	struct svshm_seg *seg;
 	kuid_t euid = current_euid();
@@ -211,7 +283,9 @@ out:
 	return ret;
 }
 
-static long svshm_ctl_info(struct svshm_table *table, int cmd, void __user *buf)
+/* Not inlined, as svshm_ctl_lock(): svshm_ctl() stays a bare dispatch. */
+static noinline long svshm_ctl_info(struct svshm_table *table, int cmd,
+				    void __user *buf)
 {
 	union {
 		struct shminfo64 limits;

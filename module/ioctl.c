@@ -17,8 +17,8 @@
  * Every argument structure is 16 bytes: two 8-byte loads in one
  * user-access section read it for less than copy_from_user(), which on
  * x86 takes a string copy (rep movs): slow to start without FSRM, and
- * under emulation a byte at a time (ctl.c's svshm_put_ds() does the same
- * on the way out). The loads need no alignment on x86-64, the only
+ * under emulation a byte at a time (ctl.c's svshm_stat_put() avoids it
+ * on the way out in the same way). The loads need no alignment on x86-64, the only
  * architecture served.
  */
 static int svshm_get_arg(void *arg, const void __user *argp)

@@ -45,10 +45,19 @@ struct svshm_table svshm_init_table = {
 /* Native's ipc_min_cycle: the index cycles over at least this many. */
 #define SVSHM_MIN_CYCLE	64
 
+/* A key is an int: compared as one, not with memcmp(), rhashtable's default. */
+static int svshm_key_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct svshm_seg *seg = obj;
+
+	return seg->key != *(const key_t *)arg->key;
+}
+
 static const struct rhashtable_params svshm_key_params = {
 	.head_offset = offsetof(struct svshm_seg, khash),
 	.key_offset = offsetof(struct svshm_seg, key),
 	.key_len = sizeof(key_t),
+	.obj_cmpfn = svshm_key_cmp,
 	.automatic_shrinking = true,
 };
 

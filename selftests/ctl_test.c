@@ -164,6 +164,17 @@ TEST_F(ctl, stat_after_create)
 	EXPECT_EQ(0, ds.shm_dtime);
 	EXPECT_LE(self->t0, ds.shm_ctime);
 	EXPECT_GE(self->t1, ds.shm_ctime);
+	/*
+	 * Every byte is written: padding and unused fields read zero, as
+	 * native's memset leaves them (the kernel's struct shmid64_ds on
+	 * x86-64: mode's upper half, __pad2 and padding, __unused1 and 2,
+	 * __unused4 and 5).
+	 */
+	for (size_t off = 22; off < sizeof(ds); off++) {
+		if ((off >= 24 && off < 26) || (off >= 48 && off < 96))
+			continue;
+		EXPECT_EQ(0, ((const unsigned char *)&ds)[off]) TH_LOG("byte %zu", off);
+	}
 }
 
 TEST_F(ctl, stat_mode_takes_low_bits_of_flags)
