@@ -7,6 +7,10 @@
 # case's time per backend. The guest raises shmmni for 30,000 keys and puts it
 # back; the huge-page rows run where the module has a huge= parameter, with
 # the module loaded again with huge=within_size.
+# SVSHM_BENCH_ICOUNT=1 runs QEMU with -icount shift=0: the guest's clock then
+# advances one nanosecond per instruction executed, so each figure counts
+# instructions, free of the soft TLB's placement noise (no huge-page rows:
+# they would only count the zeroing).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -16,11 +20,18 @@ make -s lib selftests
 for k in $(scripts/kernels.sh | grep -vx -e debug -e no-sysvipc); do
 	target "$k"
 	ko=$(scripts/build-module.sh "$k" "$kdir")
-	echo "### $release, $(date -u +%Y-%m-%d), QEMU TCG, 2 vCPUs"
+	if [ "${SVSHM_BENCH_ICOUNT:-0}" = 1 ]; then
+		echo "### $release, $(date -u +%Y-%m-%d), QEMU TCG -icount shift=0, 2 vCPUs: ns are instructions"
+		export SVSHM_QEMU_EXTRA="-icount shift=0,sleep=off"
+	else
+		echo "### $release, $(date -u +%Y-%m-%d), QEMU TCG, 2 vCPUs"
+	fi
 	# shellcheck disable=SC2086
 	scripts/qemu-run.sh $boot -n "bench-$k" -- \
 		"insmod $ko && build/selftests/bench -s ${SVSHM_BENCH_SECONDS:-1}
-		 if [ -e /sys/module/svshm/parameters/huge ]; then
+		 if [ ${SVSHM_BENCH_ICOUNT:-0} = 1 ]; then
+			:
+		 elif [ -e /sys/module/svshm/parameters/huge ]; then
 			rmmod svshm && insmod $ko huge=within_size &&
 			build/selftests/bench -H -s ${SVSHM_BENCH_SECONDS:-1} | grep -v '^| ---\\|^| case'
 		 else
