@@ -133,8 +133,10 @@ struct svshm_table {
  * drops the table's reference; the last svshm_seg_put() frees it after an
  * RCU grace period, so that lock-free lookups may still look at it.
  *
- * @table, @id, @size, @shm_file, @cuid, @cgid and @cpid are set before the segment
- * is listed and never change. @khash changes only under the table's rwsem;
+ * @table, @size, @shm_file, @cuid, @cgid and @cpid are set before the segment
+ * is listed and never change; @id is -1 when it is listed, and set once,
+ * under the rwsem, when it is complete (svshm_table_add_locked()): lookups
+ * take no segment whose id is -1. @khash changes only under the table's rwsem;
  * @key, @uid and @gid under the rwsem and @lock both (so either is enough
  * to read them). @lock protects everything else.
  *

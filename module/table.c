@@ -133,6 +133,12 @@ void svshm_seg_put(struct svshm_seg *seg)
 	kref_put(&seg->ref, svshm_seg_free_rcu);
 }
 
+/* Not one being added, whose id is not set yet (svshm_table_add_locked()). */
+static inline bool svshm_seg_listed(const struct svshm_seg *seg)
+{
+	return READ_ONCE(seg->id) >= 0;
+}
+
 /* The listed segment of @id or NULL; the caller keeps it valid, see below. */
 static struct svshm_seg *svshm_seg_lookup(struct svshm_table *table, int id)
 {
@@ -141,7 +147,7 @@ static struct svshm_seg *svshm_seg_lookup(struct svshm_table *table, int id)
 	if (id < 0)
 		return NULL;
 	seg = xa_load(&table->segs, svshm_idx(id));
-	return seg && seg->id == id ? seg : NULL;
+	return seg && READ_ONCE(seg->id) == id ? seg : NULL;
 }
 
 /**
@@ -191,10 +197,13 @@ struct svshm_seg *svshm_seg_find_rcu(struct svshm_table *table, int id)
 /* SHM_STAT's lookup: only the index bits count, as native's ipcid_to_idx(). */
 struct svshm_seg *svshm_seg_find_index_rcu(struct svshm_table *table, int idx)
 {
+	struct svshm_seg *seg;
+
 	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "svshm: lookup outside RCU");
 	if (idx < 0)
 		return NULL;
-	return xa_load(&table->segs, svshm_idx(idx));
+	seg = xa_load(&table->segs, svshm_idx(idx));
+	return seg && svshm_seg_listed(seg) ? seg : NULL;
 }
 
 /* The first segment at or above *@idx, which it updates; for listings. */
@@ -381,33 +390,43 @@ static int svshm_table_add_locked(struct svshm_seg *seg)
 	struct svshm_table *table = seg->table;
 	int cycle = max(table->in_use * 3 / 2, SVSHM_MIN_CYCLE);
 	u32 idx;
-	int ret;
+	int id, ret;
 
 	if (table->in_use >= min(READ_ONCE(table->limits.shmmni), SVSHM_IDX_MAX))
 		return -ENOSPC;
-	/* Reserve the index first: readers must see a complete segment. */
-	ret = xa_alloc_cyclic(&table->segs, &idx, NULL,
+	/*
+	 * Stored once, complete but for its id, which the index decides; while
+	 * the id is -1 no lookup takes the segment (by id it matches no id, by
+	 * index or by key it counts as absent, see svshm_seg_listed()), so
+	 * nobody can be using it if the key cannot be added. One store, where
+	 * reserving the index and storing after took two.
+	 */
+	seg->id = -1;
+	ret = xa_alloc_cyclic(&table->segs, &idx, seg,
 			      XA_LIMIT(0, min(cycle, SVSHM_IDX_MAX) - 1),
 			      &table->next_idx, GFP_KERNEL);
 	if (ret < 0)
 		return ret == -EBUSY ? -ENOSPC : ret;
-	if ((int)idx <= table->last_idx && ++table->seq > SVSHM_SEQ_MAX)
-		table->seq = 0;
-	table->last_idx = idx;
-	seg->id = idx + (table->seq << SVSHM_IDX_BITS);
-	/* What /proc/<pid>/maps shows as the inode: native's ps tools use it. */
-	file_inode(seg->shm_file)->i_ino = seg->id;
-
 	if (seg->key != IPC_PRIVATE) {
 		ret = rhashtable_insert_fast(&table->keys, &seg->khash,
 					     svshm_key_params);
 		if (ret) {
-			/* The key is new (looked up under the rwsem): no memory. */
+			/*
+			 * The key is new (looked up under the rwsem): no
+			 * memory. A lookup may still be looking at @seg: the
+			 * caller frees it after a grace period.
+			 */
 			xa_erase(&table->segs, idx);
 			return -ENOMEM;
 		}
 	}
-	xa_store(&table->segs, idx, seg, GFP_KERNEL);
+	if ((int)idx <= table->last_idx && ++table->seq > SVSHM_SEQ_MAX)
+		table->seq = 0;
+	table->last_idx = idx;
+	id = idx + (table->seq << SVSHM_IDX_BITS);
+	/* What /proc/<pid>/maps shows as the inode: native's ps tools use it. */
+	file_inode(seg->shm_file)->i_ino = id;
+	WRITE_ONCE(seg->id, id);
 	table->in_use++;
 	table->tot_pages += svshm_pages(seg->size);
 	return 0;
@@ -481,7 +500,8 @@ out_put:
 	put_pid(seg->cpid);
 	fput(seg->shm_file);
 out_free:
-	kfree(seg);
+	/* It may have been listed, under an id no lookup matches. */
+	kfree_rcu(seg, rcu);
 	return ret;
 }
 
@@ -527,7 +547,8 @@ static bool svshm_get_lockless(struct svshm_table *table, key_t key,
 	seg = rhashtable_lookup(&table->keys, &key, svshm_key_params);
 	if (seg) {
 		spin_lock(&seg->lock);
-		found = !seg->destroyed && !(seg->mode & SHM_DEST) && seg->key == key;
+		found = !seg->destroyed && !(seg->mode & SHM_DEST) &&
+			seg->key == key && svshm_seg_listed(seg);
 		if (found) {
 			perm = (struct svshm_perm){
 				.uid = seg->uid, .cuid = seg->cuid,
