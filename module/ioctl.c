@@ -17,11 +17,12 @@
  * Every argument structure is 16 bytes: two 8-byte loads in one
  * user-access section read it for less than copy_from_user(), which on
  * x86 takes a string copy (rep movs): slow to start without FSRM, and
- * under emulation a byte at a time (ctl.c's svshm_stat_put() avoids it
- * on the way out in the same way). The loads need no alignment on x86-64, the only
- * architecture served.
+ * under emulation a byte at a time (ctl.c's svshm_stat_put() avoids it on
+ * the way out too). The loads need no alignment on x86-64, the only
+ * architecture served. Inlined: it is most of what an ioctl does before
+ * the call it dispatches to.
  */
-static int svshm_get_arg(void *arg, const void __user *argp)
+static __always_inline int svshm_get_arg(void *arg, const void __user *argp)
 {
 	const u64 __user *src = argp;
 	u64 w[2];
