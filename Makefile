@@ -6,6 +6,7 @@
 #   make check           the whole test suite in QEMU guests (README)
 #   make demo            the demo in a QEMU guest (installs what it needs)
 #   make bench           native and svshm side by side, in each kernel's guest
+#   make insns           instructions per call, native and svshm (scripts/insns.sh)
 #   make stress          the long torture, fuzz and fault-injection run (debug kernel)
 #   make kernels         build (or find cached) the kernels the matrix builds itself
 #   make install         module, libraries, headers, svshm.pc, tools, man pages,
@@ -28,7 +29,7 @@ LDLIBS_T := -lpthread
 LIBS := lib/libsvshm.so.1 lib/libsvshm.so lib/libsvshm-preload.so
 TESTS := $(patsubst %.c,build/%,$(wildcard selftests/*_test.c)) build/selftests/nodev \
 	 build/selftests/torture build/selftests/fuzz \
-	 build/selftests/faultinject build/selftests/bench \
+	 build/selftests/faultinject build/selftests/bench build/selftests/insns \
 	 build/selftests/abi_peer_v1 build/selftests/abi_peer_v3
 TOOLS := build/tools/svshm-demo build/tools/svshm-ipcs build/tools/svshm-ipcrm \
 	 build/tools/svshm-ipcmk build/tools/svshm
@@ -49,7 +50,7 @@ MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
 UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 MANPAGES := $(wildcard man/*.[1-8])
 
-.PHONY: all module kdir-check lib selftests tools check demo bench stress kernels clean \
+.PHONY: all module kdir-check lib selftests tools check demo bench insns stress kernels clean \
 	deps install install-user uninstall
 
 # The selftests are not in plain make: they need the kernel's
@@ -165,6 +166,9 @@ demo:
 bench:
 	scripts/bench.sh
 
+insns:
+	scripts/insns.sh
+
 stress:
 	scripts/stress.sh
 
@@ -180,5 +184,5 @@ clean:
 		modules.order Module.symvers .*.cmd module/*.o module/.*.cmd \
 		module/probes/*.o module/probes/.*.cmd
 	# A kselftest build without O= writes beside the sources (selftests/.gitignore).
-	cd selftests && rm -f *_test nodev torture fuzz faultinject bench abi_peer_v1 \
+	cd selftests && rm -f *_test nodev torture fuzz faultinject bench insns abi_peer_v1 \
 		abi_peer_v3 svshm svshm-ipcs svshm-ipcrm svshm-ipcmk libsvshm-preload.so

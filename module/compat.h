@@ -15,6 +15,11 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/shmem_fs.h>
+#ifdef SVSHM_HAVE_HEX_H
+#include <linux/hex.h>
+#else
+#include <linux/kernel.h>
+#endif
 #ifdef SVSHM_HAVE_FOLIO_BATCH_H
 #include <linux/folio_batch.h>
 #else

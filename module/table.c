@@ -44,6 +44,7 @@ struct svshm_table svshm_init_table = {
 
 /* Native's ipc_min_cycle: the index cycles over at least this many. */
 #define SVSHM_MIN_CYCLE	64
+#define SVSHM_NAME_LEN	13	/* "SYSV" and eight hex digits */
 
 /* A key is an int: compared as one, not with memcmp(), rhashtable's default. */
 static int svshm_key_cmp(struct rhashtable_compare_arg *arg, const void *obj)
@@ -432,6 +433,22 @@ static int svshm_table_add_locked(struct svshm_seg *seg)
 	return 0;
 }
 
+/*
+ * Native's name for a segment's file, "SYSV%08x" of the key, which
+ * /proc/PID/maps shows: written digit by digit, as snprintf() would
+ * after parsing its format, which costs more than the rest of the name.
+ */
+static void svshm_seg_name(char name[SVSHM_NAME_LEN], key_t key)
+{
+	u32 k = key;
+	int i;
+
+	memcpy(name, "SYSV", 4);
+	for (i = SVSHM_NAME_LEN - 2; i >= 4; i--, k >>= 4)
+		name[i] = hex_asc[k & 0xf];
+	name[SVSHM_NAME_LEN - 1] = '\0';
+}
+
 /* Native's newseg(): the checks in its order, then a shmem file. */
 static int svshm_seg_create(struct svshm_table *table, key_t key, size_t size,
 			    int flags)
@@ -440,7 +457,7 @@ static int svshm_seg_create(struct svshm_table *table, key_t key, size_t size,
 	unsigned long tot = table->tot_pages;
 	const struct cred *cred = current_cred();
 	struct svshm_seg *seg;
-	char name[16];
+	char name[SVSHM_NAME_LEN];
 	int ret;
 
 	if (size < SHMMIN || size > READ_ONCE(table->limits.shmmax))
@@ -463,7 +480,7 @@ static int svshm_seg_create(struct svshm_table *table, key_t key, size_t size,
 	if (!seg)
 		return -ENOMEM;
 
-	snprintf(name, sizeof(name), "SYSV%08x", key);
+	svshm_seg_name(name, key);
 	seg->shm_file = svshm_shmem_file_setup(svshm_shm_mnt(), name, size,
 					       flags & SHM_NORESERVE);
 	if (IS_ERR(seg->shm_file)) {

@@ -10,8 +10,9 @@
 # SVSHM_BENCH_ICOUNT=1 runs QEMU with -icount shift=0: the guest's clock then
 # advances one nanosecond per instruction executed, so each figure counts
 # instructions, free of the soft TLB's placement noise (no huge-page rows:
-# they would only count the zeroing). Debian's 6.1 does not boot so here: a
-# guest that does not finish leaves one row that says so.
+# they would only count the zeroing). Debian's 6.1 never reaches its console
+# under -icount with this QEMU (7.2): it is left out of that run, with a row
+# that says so; any other guest that does not finish leaves such a row too.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -20,6 +21,10 @@ scripts/install-deps.sh
 make -s lib selftests
 for k in $(scripts/kernels.sh | grep -vx -e debug -e no-sysvipc); do
 	target "$k"
+	if [ "${SVSHM_BENCH_ICOUNT:-0}" = 1 ] && [ "${k#6.1.0-}" != "$k" ]; then
+		echo "### $release: not run under -icount (it does not boot so)"
+		continue
+	fi
 	ko=$(scripts/build-module.sh "$k" "$kdir")
 	if [ "${SVSHM_BENCH_ICOUNT:-0}" = 1 ]; then
 		echo "### $release, $(date -u +%Y-%m-%d), QEMU TCG -icount shift=0, 2 vCPUs: ns are instructions"

@@ -10,8 +10,9 @@
 #   -b BZIMAGE  a kernel built elsewhere, with virtio-9p built in
 #   -m MEM      guest memory (default 2G)
 #   -n NAME     name of the run directory under build/run (default: kernel)
-#   -a ARGS     more kernel command-line arguments
-# SVSHM_TIMEOUT bounds the whole boot (seconds, default 1200).
+#   -a ARGS     more kernel command-line arguments (may be given again)
+# SVSHM_TIMEOUT bounds the whole boot (seconds, default 1200);
+# SVSHM_QEMU_EXTRA adds QEMU options (-icount, a gdb stub).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -22,7 +23,7 @@ while getopts k:b:m:n:a: opt; do
 	b) bzimage=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	n) name=$OPTARG ;;
-	a) append=$OPTARG ;;
+	a) append="$append $OPTARG" ;;
 	*) sed -n '2,15s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
