@@ -20,10 +20,12 @@ make -s lib selftests
 target "$k"
 ko=$(scripts/build-module.sh "$k" "$kdir")
 mkdir -p build
-sock=$top/build/insns.gdb ready=build/insns.ready text=build/insns.text
-rm -f "$sock" "$ready" "$text"
+# gdb 13 cannot reach a stub on a Unix socket: a local TCP port (SVSHM_GDB_PORT).
+port=${SVSHM_GDB_PORT:-$((20000 + $$ % 20000))}
+ready=build/insns.ready text=build/insns.text
+rm -f "$ready" "$text"
 # shellcheck disable=SC2086
-SVSHM_QEMU_EXTRA="-chardev socket,path=$sock,server=on,wait=off,id=insns -gdb chardev:insns" \
+SVSHM_QEMU_EXTRA="-gdb tcp:127.0.0.1:$port" \
 	scripts/qemu-run.sh $boot -a nokaslr -n insns -- \
 	"insmod $ko && cat /sys/module/svshm/sections/.text >$text &&
 	 build/selftests/insns $ready" >build/insns.log 2>&1 &
@@ -41,5 +43,5 @@ done
 echo "# $release, $(date -u +%Y-%m-%d): instructions in the kernel for one call"
 gdb -q -batch -ex "file $kdir/vmlinux" \
 	-ex "add-symbol-file $ko $(cat "$text")" \
-	-ex "target remote unix::$sock" -x scripts/insns.py 2>&1 | grep -E '^(##|   )'
+	-ex "target remote 127.0.0.1:$port" -x scripts/insns.py 2>&1 | grep -E '^(##|   [a-z])|rror'
 wait $qemu || true
