@@ -25,7 +25,9 @@ if [ -n "$plain" ]; then
 	exit 0
 fi
 sparse=$("$top/scripts/sparse.sh")
-if ! make -C "$kdir" M="$dir" W=1 C=2 CHECK="$sparse" modules >"$log" 2>&1; then
+# A caller's "make -s" would reach kbuild through MAKEFLAGS and silence the
+# CHECK lines the test below looks for.
+if ! MAKEFLAGS= make -C "$kdir" M="$dir" W=1 C=2 CHECK="$sparse" modules >"$log" 2>&1; then
 	cat "$log" >&2
 	exit 1
 fi
