@@ -39,6 +39,8 @@
 #ifndef _SVSHM_INTERNAL_H
 #define _SVSHM_INTERNAL_H
 
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/kref.h>
 #include <linux/mm.h>
@@ -229,8 +231,35 @@ void svshm_table_set_limits(struct svshm_table *table,
 
 /* perm.c */
 void svshm_perm_snapshot(struct svshm_seg *seg, struct svshm_perm *p);
-int svshm_perm_access(const struct svshm_perm *p, int acc_mode);
 int svshm_perm_owner(const struct svshm_perm *p);
+
+/**
+ * svshm_perm_access() - may the caller access a segment so?
+ * @p: the segment's permission record
+ * @acc_mode: the access asked, as mode bits (0444, 0222, 0111)
+ *
+ * The owner's bits apply when the caller's euid is the owner or the
+ * creator, the group's when it is in the group or the creator's group,
+ * the others' otherwise; CAP_IPC_OWNER in @p->ns overrides. It does not
+ * sleep: it may be called under the segment's lock, as native calls
+ * ipcperms() under the object's.
+ *
+ * Return: 0, or -EACCES.
+ */
+static inline int svshm_perm_access(const struct svshm_perm *p, int acc_mode)
+{
+	kuid_t euid = current_euid();
+	int requested = (acc_mode >> 6 | acc_mode >> 3 | acc_mode) & 0007;
+	int granted = p->mode;
+
+	if (uid_eq(euid, p->cuid) || uid_eq(euid, p->uid))
+		granted >>= 6;
+	else if (in_group_p(p->cgid) || in_group_p(p->gid))
+		granted >>= 3;
+	if ((requested & ~granted & 0007) && !ns_capable(p->ns, CAP_IPC_OWNER))
+		return -EACCES;
+	return 0;
+}
 
 /* attach.c */
 int svshm_mmap(struct file *filp, struct vm_area_struct *vma);

@@ -523,12 +523,13 @@ out_free:
 }
 
 /*
- * Native's shm_more_checks() and ipc_check_perms() for an existing key, on
- * the permission record read with the segment's size: the caller holds
- * neither lock, the record is a snapshot.
+ * Native's shm_more_checks() and ipc_check_perms() for an existing key:
+ * the caller holds the segment's lock, or the table's rwsem and a snapshot
+ * of @perm. Inline, so that the lockless path checks the fields in place.
  */
-static int svshm_get_existing(int id, size_t seg_size, const struct svshm_perm *perm,
-			      size_t size, int flags)
+static __always_inline int svshm_get_existing(int id, size_t seg_size,
+					      const struct svshm_perm *perm,
+					      size_t size, int flags)
 {
 	int ret;
 
@@ -547,18 +548,19 @@ static int svshm_get_existing(int id, size_t seg_size, const struct svshm_perm *
  * removed under @seg->lock is the key's segment at that moment, as it
  * would be under the rwsem: IPC_RMID and destruction change those fields
  * under that lock before the key goes. Anything else (no such key, or a
- * segment on its way out) is left to the locked path.
+ * segment on its way out) is left to the locked path. The checks run
+ * under @seg->lock, as native runs them under the object's: no copy of
+ * the permission record, and the path a server's clients take most is a
+ * handful of loads.
  *
  * Return: true and the answer in *@ret, or false to take the locked path.
  */
-static bool svshm_get_lockless(struct svshm_table *table, key_t key,
-			       size_t size, int flags, int *ret)
+static __always_inline bool svshm_get_lockless(struct svshm_table *table,
+					       key_t key, size_t size,
+					       int flags, int *ret)
 {
-	struct svshm_perm perm;
 	struct svshm_seg *seg;
 	bool found = false;
-	size_t seg_size;
-	int id;
 
 	rcu_read_lock();
 	seg = rhashtable_lookup(&table->keys, &key, svshm_key_params);
@@ -567,40 +569,28 @@ static bool svshm_get_lockless(struct svshm_table *table, key_t key,
 		found = !seg->destroyed && !(seg->mode & SHM_DEST) &&
 			seg->key == key && svshm_seg_listed(seg);
 		if (found) {
-			perm = (struct svshm_perm){
+			const struct svshm_perm perm = {
 				.uid = seg->uid, .cuid = seg->cuid,
 				.gid = seg->gid, .cgid = seg->cgid, .mode = seg->mode,
 				.ns = table->user_ns,
 			};
-			id = seg->id;
-			seg_size = seg->size;
+
+			*ret = svshm_get_existing(seg->id, seg->size, &perm,
+						  size, flags);
 		}
 		spin_unlock(&seg->lock);
 	}
 	rcu_read_unlock();
-	if (found)
-		*ret = svshm_get_existing(id, seg_size, &perm, size, flags);
 	return found;
 }
 
-/**
- * svshm_get() - shmget(2): find or create the segment of a key
- * @table: the instance
- * @key: the key, or IPC_PRIVATE
- * @size: the size asked
- * @flags: shmget's flags
- *
- * Return: the id, or a negative errno in native's order.
- */
-int svshm_get(struct svshm_table *table, key_t key, size_t size, int flags)
+/* shmget() under the table's rwsem: create, or a key the lockless path left. */
+static noinline int svshm_get_locked(struct svshm_table *table, key_t key,
+				     size_t size, int flags)
 {
 	struct svshm_perm perm;
 	struct svshm_seg *seg = NULL;
 	int ret;
-
-	if (key != IPC_PRIVATE &&
-	    svshm_get_lockless(table, key, size, flags, &ret))
-		return ret;
 
 	down_write(&table->rwsem);
 	if (key != IPC_PRIVATE)
@@ -616,6 +606,25 @@ int svshm_get(struct svshm_table *table, key_t key, size_t size, int flags)
 	}
 	up_write(&table->rwsem);
 	return ret;
+}
+
+/**
+ * svshm_get() - shmget(2): find or create the segment of a key
+ * @table: the instance
+ * @key: the key, or IPC_PRIVATE
+ * @size: the size asked
+ * @flags: shmget's flags
+ *
+ * Return: the id, or a negative errno in native's order.
+ */
+int svshm_get(struct svshm_table *table, key_t key, size_t size, int flags)
+{
+	int ret;
+
+	if (key != IPC_PRIVATE &&
+	    svshm_get_lockless(table, key, size, flags, &ret))
+		return ret;
+	return svshm_get_locked(table, key, size, flags);
 }
 
 /* The limits of a new instance, or of one remounted. */
