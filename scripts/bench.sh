@@ -13,13 +13,14 @@
 # they would only count the zeroing). Debian's 6.1 never reaches its console
 # under -icount with this QEMU (7.2): it is left out of that run, with a row
 # that says so; any other guest that does not finish leaves such a row too.
+# SVSHM_BENCH_KERNELS="6.12... newest" runs only those (names as kernels.sh).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 . scripts/target.sh
 scripts/install-deps.sh
 make -s lib selftests
-for k in $(scripts/kernels.sh | grep -vx -e debug -e no-sysvipc); do
+for k in ${SVSHM_BENCH_KERNELS:-$(scripts/kernels.sh | grep -vx -e debug -e no-sysvipc)}; do
 	target "$k"
 	if [ "${SVSHM_BENCH_ICOUNT:-0}" = 1 ] && [ "${k#6.1.0-}" != "$k" ]; then
 		echo "### $release: not run under -icount (it does not boot so)"

@@ -108,6 +108,21 @@ static double run(const struct shm_backend *b, long (*fn)(const struct shm_backe
 	return t * 1e9 / n;
 }
 
+/*
+ * A system call with no C library wrapper around it, as libsvshm issues
+ * its ioctls: the floor must not charge either side a wrapper's work.
+ */
+static inline long raw_syscall3(long nr, long a, long b, long c)
+{
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "0"(nr), "D"(a), "S"(b), "d"(c)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
 /* The floor: the cheapest way into the kernel (native) or into svshm. */
 static long floor_call(const struct shm_backend *b, int unused)
 {
@@ -115,9 +130,9 @@ static long floor_call(const struct shm_backend *b, int unused)
 
 	(void)unused;
 	if (b == &shm_native)
-		syscall(SYS_getppid);
+		raw_syscall3(SYS_getppid, 0, 0, 0);
 	else
-		ioctl(devfd, SVSHM_IOC_VERSION, &v);
+		raw_syscall3(SYS_ioctl, devfd, SVSHM_IOC_VERSION, (long)&v);
 	return 1;
 }
 
