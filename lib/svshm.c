@@ -270,7 +270,7 @@ static int svshm_recover(int fd)
  */
 static inline long svshm_sys_ioctl(int fd, unsigned long cmd, unsigned long arg)
 {
-#if defined(__x86_64__)
+#if defined(__x86_64__) && defined(__LP64__)	/* not x32 */
 	long ret;
 
 	__asm__ volatile("syscall"
