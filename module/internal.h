@@ -25,7 +25,7 @@
  *   holds two tables' rwsems.
  * - svshm_seg.lock protects the mutable fields of one segment (below).
  * - Lookups by id or key run under RCU only and never block on another
- *   segment; a segment is freed after a grace period (kfree_rcu) once its
+ *   segment; a segment is freed after a grace period (call_rcu) once its
  *   last reference is gone. IPC_STAT, SHM_STAT and the shmget of a key in
  *   use take no reference at all (see struct svshm_seg).
  *
@@ -155,7 +155,7 @@ struct svshm_table {
  * @lock until rcu_read_unlock(), with no kref taken, because:
  * - its memory outlives the RCU section: the table's reference is dropped
  *   only after the segment is unlisted (svshm_table_destroy_locked()), and
- *   the last reference frees it with kfree_rcu(), whose grace period waits
+ *   the last reference frees it with call_rcu(), whose grace period waits
  *   for every section that could have found it listed;
  * - while @destroyed is false under @lock, the table's reference is still
  *   held (it is set, under @lock, before that reference is dropped), so

@@ -134,6 +134,8 @@ static void __exit svshm_exit(void)
 	svshm_init_table_exit();
 	svshm_lock_exit();
 	svshm_huge_exit();
+	/* Freed segments' RCU callbacks are this module's code. */
+	rcu_barrier();
 }
 
 module_init(svshm_init);

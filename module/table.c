@@ -111,6 +111,17 @@ void svshm_table_put(struct svshm_table *table)
 	kref_put(&table->ref, svshm_table_free);
 }
 
+/*
+ * call_rcu(), as native frees a segment, rather than kfree_rcu(), which
+ * on 6.12 drains its batches from workqueue items: a create+remove loop
+ * ran 3 to 4 % slower with it there (make bench). The callback is the
+ * module's code: svshm_exit() waits for it.
+ */
+static void svshm_seg_free_cb(struct rcu_head *head)
+{
+	kfree(container_of(head, struct svshm_seg, rcu));
+}
+
 static void svshm_seg_free_rcu(struct kref *ref)
 {
 	struct svshm_seg *seg = container_of(ref, struct svshm_seg, ref);
@@ -119,7 +130,7 @@ static void svshm_seg_free_rcu(struct kref *ref)
 	put_pid(seg->cpid);
 	put_pid(seg->lpid);
 	svshm_table_put(seg->table);
-	kfree_rcu(seg, rcu);
+	call_rcu(&seg->rcu, svshm_seg_free_cb);
 	/* Last: this function returns into code of the module it releases. */
 	module_put(THIS_MODULE);
 }
