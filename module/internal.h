@@ -25,9 +25,10 @@
  *   holds two tables' rwsems.
  * - svshm_seg.lock protects the mutable fields of one segment (below).
  * - Lookups by id or key run under RCU only and never block on another
- *   segment; a segment is freed after a grace period (call_rcu) once its
- *   last reference is gone. IPC_STAT, SHM_STAT and the shmget of a key in
- *   use take no reference at all (see struct svshm_seg).
+ *   segment; a segment is freed after a grace period (see
+ *   svshm_seg_free_mem()) once its last reference is gone. IPC_STAT,
+ *   SHM_STAT and the shmget of a key in use take no reference at all (see
+ *   struct svshm_seg).
  *
  * Lifetimes: an open file of an instance pins its superblock (or, for
  * /dev/svshm, the module), which holds the table; every segment holds a
@@ -155,8 +156,8 @@ struct svshm_table {
  * @lock until rcu_read_unlock(), with no kref taken, because:
  * - its memory outlives the RCU section: the table's reference is dropped
  *   only after the segment is unlisted (svshm_table_destroy_locked()), and
- *   the last reference frees it with call_rcu(), whose grace period waits
- *   for every section that could have found it listed;
+ *   the last reference frees it with kfree_rcu() or call_rcu(), whose
+ *   grace period waits for every section that could have found it listed;
  * - while @destroyed is false under @lock, the table's reference is still
  *   held (it is set, under @lock, before that reference is dropped), so
  *   what the last put releases at once, without waiting for RCU

@@ -134,7 +134,7 @@ static void __exit svshm_exit(void)
 	svshm_init_table_exit();
 	svshm_lock_exit();
 	svshm_huge_exit();
-	/* Freed segments' RCU callbacks are this module's code. */
+	/* Freed segments' RCU callbacks may be this module's code (table.c). */
 	rcu_barrier();
 }
 
