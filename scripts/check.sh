@@ -68,36 +68,18 @@ check "kselftest target builds: make -C tools/testing/selftests TARGETS=svshm" \
 
 . scripts/target.sh
 kernels=$(scripts/kernels.sh) || { echo "0 passed, 1 failed"; exit 1; }
-# The packages installed in a guest of the first Debian kernel: dpkg -i,
-# DKMS's build there, the demo, Secure Boot's refusal, purge
-# (scripts/guest-deb.sh). Minutes of a DKMS build under TCG, so it runs
-# beside the kernels' guests (QEMU's TCG takes one core), and is counted
-# after them.
-debk=$(printf '%s\n' "$kernels" | grep -vxE 'newest|no-sysvipc|debug' | head -n 1)
-if [ -n "${debs:-}" ] && [ -n "$debk" ]; then
-	# The guest's own time, not the kernels' that it waits behind.
-	rm -f build/guest-deb.secs
-	# shellcheck disable=SC2086
-	(
-		start=$(date +%s)
-		SVSHM_TIMEOUT=1800 scripts/qemu-run.sh -k "$debk" -n "deb-$debk" -- \
-			sh scripts/guest-deb.sh $debs >build/guest-deb.log 2>&1
-		rc=$?
-		echo $(($(date +%s) - start)) >build/guest-deb.secs
-		exit $rc
-	) &
-	debpid=$!
-fi
 summary=""
-for k in $kernels; do
+
+# kernel_prepare K: K built (once: scripts/build-kernel.sh caches the ones
+# svshm builds), its module built clean and through DKMS; sets what
+# kernel_guest needs (boot, ko, env, long, tests). Fails with no module.
+kernel_prepare() {
+	k=$1
 	echo "# kernel $k"
-	p0=$passed f0=$failed
 	tests="" long="" env=""
 	for t in ${SVSHM_TESTS:-}; do tests="$tests build/selftests/$t"; done
-	# A kernel svshm builds itself costs one build (minutes) on a fresh
-	# machine, then nothing: scripts/build-kernel.sh caches it.
 	case $k in
-	newest | no-sysvipc | debug) check "$k kernel built" target "$k" || continue ;;
+	newest | no-sysvipc | debug) check "$k kernel built" target "$k" || return 1 ;;
 	*) target "$k" ;;
 	esac
 	case $k in
@@ -123,36 +105,100 @@ for k in $kernels; do
 	rm -f "build/kernel/$k/svshm.ko"
 	check "$k: svshm.ko builds clean (W=1, sparse)" scripts/build-module.sh "$k" "$kdir"
 	ko=build/kernel/$k/svshm.ko
-	[ -f "$ko" ] || { failed=$((failed + 1)); echo "not ok - $k: no module to test"; continue; }
+	[ -f "$ko" ] || { failed=$((failed + 1)); echo "not ok - $k: no module to test"; return 1; }
 	check "$k: dkms build svshm against its tree (README's DKMS steps)" \
 		scripts/dkms-build.sh "$k" "$release" "$kdir"
+	return 0
+}
+
+# kernel_guest K: K's guest runs the selftests, with kernel_prepare's
+# settings; its time and exit status go to build/guest-K.secs.
+kernel_guest() {
+	rm -f "build/guest-$1.secs"
 	start=$(date +%s)
 	# shellcheck disable=SC2086
-	SVSHM_TIMEOUT=2400 scripts/qemu-run.sh $boot -n "$k" -- $env sh scripts/guest-tests.sh $long $ksft "$ko" $tests \
-		>"build/guest-$k.log" 2>&1
+	SVSHM_TIMEOUT=2400 scripts/qemu-run.sh $boot -n "$1" -- $env sh scripts/guest-tests.sh $long $ksft "$ko" $tests \
+		>"build/guest-$1.log" 2>&1
 	rc=$?
-	secs=$(($(date +%s) - start))
+	echo "$(($(date +%s) - start)) $rc" >"build/guest-$1.secs"
+}
+
+# kernel_collect K NOTE P F: count K's guest, P passed and F failed before
+# it (its preparation), into a row of the summary.
+kernel_collect() {
+	k=$1 p0=$((passed - $3)) f0=$((failed - $4))
+	secs="?" rc="?"
+	[ -f "build/guest-$k.secs" ] && read -r secs rc <"build/guest-$k.secs"
 	run=build/run/$k
-	echo "# $k: guest ran $secs s, exit $rc, log build/guest-$k.log"
+	echo "# $k: guest ran $secs s$2, exit $rc, log build/guest-$k.log"
 	count_tap "$run"/tap/*.tap
 	check "$k: kernel log free of splats and leaks" scripts/splat-check.sh "$run/dmesg" \
 		"$run/console" "$run/kmemleak"
 	check "$k: guest finished" test -f "$run/rc"
 	summary="$summary
 # | $k | $release | $((passed - p0)) | $((failed - f0)) | $secs s |"
+}
+
+# Two lanes, one per core (QEMU's TCG takes one): the kernels' guests in
+# turn on one; on the other, first the packages installed in a guest of
+# the first Debian kernel (dpkg -i, DKMS's build there, the demo, Secure
+# Boot's refusal, purge: scripts/guest-deb.sh, minutes of a DKMS build under
+# TCG), then the debug kernel's guest, the longest. Both are counted after
+# the kernels', each with its own time.
+debk=$(printf '%s\n' "$kernels" | grep -vxE 'newest|no-sysvipc|debug' | head -n 1)
+[ -n "${debs:-}" ] && [ -n "$debk" ] || debk=""
+dbg=""
+if printf '%s\n' "$kernels" | grep -qx debug; then
+	p0=$passed f0=$failed
+	kernel_prepare debug && dbg=debug
+	dbg_p=$((passed - p0)) dbg_f=$((failed - f0)) dbg_release=${release:-}
+	[ -n "$dbg" ] || summary="$summary
+# | debug | - | $dbg_p | $dbg_f | - |"
+fi
+if [ -n "$debk$dbg" ]; then
+	# shellcheck disable=SC2086
+	(
+		if [ -n "$debk" ]; then
+			rm -f build/guest-deb.secs
+			start=$(date +%s)
+			SVSHM_TIMEOUT=1800 scripts/qemu-run.sh -k "$debk" -n "deb-$debk" -- \
+				sh scripts/guest-deb.sh $debs >build/guest-deb.log 2>&1
+			rc=$?
+			echo "$(($(date +%s) - start)) $rc" >build/guest-deb.secs
+		fi
+		[ -z "$dbg" ] || kernel_guest debug
+	) &
+	lane=$!
+fi
+for k in $kernels; do
+	[ "$k" = debug ] && continue
+	p0=$passed f0=$failed
+	kernel_prepare "$k" || {
+		summary="$summary
+# | $k | - | $((passed - p0)) | $((failed - f0)) | - |"
+		continue
+	}
+	kernel_guest "$k"
+	kernel_collect "$k" "" $((passed - p0)) $((failed - f0))
 done
 
-if [ -n "${debpid:-}" ]; then
-	echo "# packages on $debk"
-	p0=$passed f0=$failed
-	wait "$debpid"
-	rc=$?
-	secs=$(cat build/guest-deb.secs 2>/dev/null || echo "?")
-	echo "# packages: guest ran $secs s (beside the kernels'), exit $rc, log build/guest-deb.log"
-	count_tap "build/run/deb-$debk/tap/deb.tap"
-	check "packages: the guest finished" test -f "build/run/deb-$debk/rc"
-	summary="$summary
+if [ -n "${lane:-}" ]; then
+	wait "$lane"
+	if [ -n "$dbg" ]; then
+		release=$dbg_release
+		kernel_collect debug " (beside the other kernels')" "$dbg_p" "$dbg_f"
+	fi
+	if [ -n "$debk" ]; then
+		echo "# packages on $debk"
+		p0=$passed f0=$failed
+		secs="?" rc="?"
+		[ -f build/guest-deb.secs ] && read -r secs rc <build/guest-deb.secs
+		echo "# packages: guest ran $secs s (beside the kernels'), exit $rc, log build/guest-deb.log"
+		count_tap "build/run/deb-$debk/tap/deb.tap"
+		check "packages: the guest finished" test -f "build/run/deb-$debk/rc"
+		summary="$summary
 # | packages | $debk | $((passed - p0)) | $((failed - f0)) | $secs s |"
+	fi
 fi
 
 echo "# | kernel | release | passed | failed | guest |$summary"
