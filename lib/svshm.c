@@ -286,7 +286,7 @@ static inline long svshm_sys_ioctl(int fd, unsigned long cmd, unsigned long arg)
 }
 
 /* A system call's result as a library call gives it: -1 and errno. */
-static long svshm_result(long ret)
+static inline long svshm_result(long ret)
 {
 	if (ret >= 0)
 		return ret;
@@ -325,12 +325,8 @@ static long svshm_ioctl(unsigned long cmd, unsigned long arg)
 
 	if (fd >= 0) {
 		ret = svshm_sys_ioctl(fd, cmd, arg);
-		if (ret >= 0)
-			return ret;
-		if (ret != -EBADF && ret != -ENOTTY) {
-			errno = -ret;
-			return -1;
-		}
+		if (ret != -EBADF && ret != -ENOTTY)
+			return svshm_result(ret);
 	}
 	return svshm_ioctl_slow(fd, cmd, arg);
 }
