@@ -26,15 +26,18 @@
  * An attach file serves one attachment at a time, as native's: a shmat
  * never maps a file that a live VMA uses, so no two attachments merge and
  * shmdt tells them apart by file. But when the last VMA of an attachment
- * closes, its file is kept in the segment (seg->idle, one per mode) and
- * the next shmat in that mode takes it instead of making a new one, if
- * the caller's credentials are those the file was made with (f_cred, what
- * the LSMs look at on mmap): it is then the file the caller would have
- * made. A process that attaches and detaches a segment in a loop, the
- * common pattern, so makes and frees no file and no dentry (native clones
- * its file with alloc_file_clone(), which modules cannot call, and
- * alloc_file_pseudo() makes a dentry each time). The kept file holds the
- * segment; it goes when the segment is destroyed.
+ * made with the creator's credentials closes, its file is kept in the
+ * segment (seg->idle, one per mode) and the next shmat in that mode takes
+ * it instead of making a new one, if the caller's credentials are those
+ * the file was made with (f_cred, what the LSMs look at on mmap): it is
+ * then the file the caller would have made. The creator's credentials are
+ * the only ones a kept file may hold, since the segment's shmem file holds
+ * them anyway (native's too); any other caller's go at shmdt, as with
+ * native. A creator that attaches and detaches in a loop so makes and
+ * frees no file and no dentry (native clones its file with
+ * alloc_file_clone(), which modules cannot call, and alloc_file_pseudo()
+ * makes a dentry each time). The kept file holds the segment; it goes
+ * when the segment is destroyed, or when a VMA maps it again.
  *
  * References: each attach file holds one reference on its segment, dropped
  * when the file is released, after the last VMA using it has been closed;
@@ -96,6 +99,22 @@ static inline bool svshm_file_write(struct file *file)
 }
 
 /*
+ * May @file, whose last VMA is going, be kept for the next shmat? Not if
+ * its slot is taken or the segment is going; nor if its credentials are
+ * not the creator's: native lets the attacher's go at shmdt, and a kept
+ * file would pin them (a container's user namespace, keyrings, groups)
+ * for the segment's life, whereas the creator's are pinned by the
+ * segment's own shmem file anyway, here as in native. Caller holds
+ * @seg->lock.
+ */
+static bool svshm_file_keepable(struct svshm_seg *seg, struct file *file)
+{
+	return !seg->destroyed && !(seg->mode & SHM_DEST) &&
+	       !seg->idle[svshm_file_write(file)] &&
+	       file->f_cred == seg->shm_file->f_cred;
+}
+
+/*
  * Count one more attachment of @seg, unless it is being destroyed (native's
  * __shm_open()): a new VMA of attach file @file, stamped with the attach
  * time and pid; or, with @file NULL, the hold of svshm_attach(), counted
@@ -106,6 +125,8 @@ static inline bool svshm_file_write(struct file *file)
 static int svshm_seg_open(struct svshm_seg *seg, struct file *file,
 			  bool write, struct file **idle)
 {
+	struct file *kept = NULL;
+
 	spin_lock(&seg->lock);
 	if (seg->destroyed) {
 		spin_unlock(&seg->lock);
@@ -113,7 +134,16 @@ static int svshm_seg_open(struct svshm_seg *seg, struct file *file,
 	}
 	seg->nattch++;
 	if (file) {
-		svshm_file_att(file)->nvma++;
+		/*
+		 * remap_file_pages() closes a file's last VMA, which keeps the
+		 * file, before it maps the file again: in use, it is kept no
+		 * more, or the next shmat would share it.
+		 */
+		if (!svshm_file_att(file)->nvma++ &&
+		    seg->idle[svshm_file_write(file)] == file) {
+			kept = file;
+			seg->idle[svshm_file_write(file)] = NULL;
+		}
 		seg->atime = ktime_get_real_seconds();
 		svshm_set_lpid(seg);
 	} else {
@@ -121,6 +151,9 @@ static int svshm_seg_open(struct svshm_seg *seg, struct file *file,
 		seg->idle[write] = NULL;
 	}
 	spin_unlock(&seg->lock);
+	/* The VMA being set up holds the file too: this is never the last. */
+	if (kept)
+		fput(kept);
 	return 0;
 }
 
@@ -140,8 +173,7 @@ static void svshm_seg_close(struct svshm_seg *seg, struct file *file)
 	if (file) {
 		seg->dtime = ktime_get_real_seconds();
 		svshm_set_lpid(seg);
-		if (!--svshm_file_att(file)->nvma && !seg->destroyed &&
-		    !(seg->mode & SHM_DEST) && !seg->idle[svshm_file_write(file)])
+		if (!--svshm_file_att(file)->nvma && svshm_file_keepable(seg, file))
 			seg->idle[svshm_file_write(file)] = get_file(file);
 	}
 	last = seg->nattch == 0 &&

@@ -85,23 +85,34 @@ svshm_vm_get_policy(struct vm_area_struct *vma, unsigned long addr)
 
 /*
  * A shmem file for a segment, on @mnt (svshm's own tmpfs mount) or, for
- * NULL, on shmem's internal one; @noreserve: SHM_NORESERVE, no accounting.
+ * NULL, on shmem's internal one, made as native's newseg() makes it with
+ * shmem_kernel_file_setup(), which 6.1 does not export:
+ * - always charged against the commit limit. Native skips the charge for
+ *   SHM_NORESERVE unless vm.overcommit_memory is 2 (never); a module
+ *   cannot read that sysctl, and skipping it there would let any caller
+ *   past the limit, so svshm never skips it (README, "Differences");
+ * - its inode S_PRIVATE, which the LSMs' inode hooks pass over: a segment
+ *   is the IPC object's to guard, not a file's, so an attach is refused or
+ *   allowed as native's is, whatever label a tmpfs file would carry.
  */
 static inline struct file *svshm_shmem_file_setup(struct vfsmount *mnt,
-						  const char *name,
-						  loff_t size, bool noreserve)
+						  const char *name, loff_t size)
 {
 #ifdef SVSHM_HAVE_SHMEM_SETUP_VMA_FLAGS
 	vma_flags_t flags = EMPTY_VMA_FLAGS;
-
-	if (noreserve)
-		vma_flags_set(&flags, VMA_NORESERVE_BIT);
 #else
-	unsigned long flags = noreserve ? VM_NORESERVE : 0;
+	unsigned long flags = 0;
 #endif
+	struct file *file;
+
 	if (mnt)
-		return shmem_file_setup_with_mnt(mnt, name, size, flags);
-	return shmem_file_setup(name, size, flags);
+		file = shmem_file_setup_with_mnt(mnt, name, size, flags);
+	else
+		file = shmem_file_setup(name, size, flags);
+	/* Before anyone else can see the inode: no lock needed against them. */
+	if (!IS_ERR(file))
+		file_inode(file)->i_flags |= S_PRIVATE;
+	return file;
 }
 
 /* A new inode's times: now. They moved behind accessors in 6.6 and 6.7. */

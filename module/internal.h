@@ -65,7 +65,7 @@
 /* Native's id layout: index in the low 15 bits, sequence above them. */
 #define SVSHM_IDX_BITS		15
 #define SVSHM_IDX_MAX		32768	/* 1 << SVSHM_IDX_BITS, native IPCMNI */
-#define SVSHM_SEQ_MAX		(INT_MAX >> SVSHM_IDX_BITS)
+#define SVSHM_SEQ_MAX		(INT_MAX >> SVSHM_IDX_BITS)	/* never reached */
 
 /**
  * struct svshm_limits - native's sysctls, per instance

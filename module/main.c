@@ -41,7 +41,13 @@ static const struct kernel_param_ops svshm_shmmni_ops = {
 module_param_cb(shmmni, &svshm_shmmni_ops, &svshm_init_table.limits.shmmni, 0644);
 MODULE_PARM_DESC(shmmni, "Most segments at once, 0 to 32768 (kernel.shmmni)");
 
-/* Turning shm_rmid_forced on destroys the orphans, as native's sysctl. */
+/*
+ * Turning shm_rmid_forced on destroys the orphans, as native's sysctl.
+ * The last segment holds the last module reference but the caller's: an
+ * rmmod could then run svshm_exit() while this still walks the table. A
+ * reference of our own keeps the unload out until the walk is done, and
+ * a write that comes once the unload has begun changes nothing.
+ */
 static int svshm_set_rmid_forced(const char *val, const struct kernel_param *kp)
 {
 	bool on;
@@ -50,9 +56,12 @@ static int svshm_set_rmid_forced(const char *val, const struct kernel_param *kp)
 	ret = kstrtobool(val, &on);
 	if (ret)
 		return ret;
+	if (!try_module_get(THIS_MODULE))
+		return -ENODEV;
 	WRITE_ONCE(svshm_init_table.limits.rmid_forced, on);
 	if (on)
 		svshm_table_destroy_orphans(&svshm_init_table);
+	module_put(THIS_MODULE);
 	return 0;
 }
 

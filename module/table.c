@@ -447,7 +447,8 @@ static int svshm_table_add_locked(struct svshm_seg *seg)
 			return -ENOMEM;
 		}
 	}
-	if ((int)idx <= table->last_idx && ++table->seq > SVSHM_SEQ_MAX)
+	/* As native's ipc_idr_alloc(): the sequence never reaches its max. */
+	if ((int)idx <= table->last_idx && ++table->seq >= SVSHM_SEQ_MAX)
 		table->seq = 0;
 	table->last_idx = idx;
 	id = idx + (table->seq << SVSHM_IDX_BITS);
@@ -507,8 +508,7 @@ static int svshm_seg_create(struct svshm_table *table, key_t key, size_t size,
 		return -ENOMEM;
 
 	svshm_seg_name(name, key);
-	seg->shm_file = svshm_shmem_file_setup(svshm_shm_mnt(), name, size,
-					       flags & SHM_NORESERVE);
+	seg->shm_file = svshm_shmem_file_setup(svshm_shm_mnt(), name, size);
 	if (IS_ERR(seg->shm_file)) {
 		ret = PTR_ERR(seg->shm_file);
 		goto out_free;

@@ -10,6 +10,7 @@
  * child. They report through their exit status instead.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -18,10 +19,12 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/xattr.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "backend.h"
+#include "caps.h"
 #include "kselftest_harness.h"
 
 #define PG		4096UL
@@ -637,6 +640,66 @@ TEST(shmdt_of_the_other_backend_is_einval)
 	EXPECT_EQ(0, shm_svshm.dt(s));
 	EXPECT_EQ(0, shm_native.ctl(nid, IPC_RMID, NULL));
 	EXPECT_EQ(0, shm_svshm.ctl(sid, IPC_RMID, NULL));
+}
+
+/*
+ * What the security hooks on a segment's inode answer, through @b: a child
+ * attaches @id, opens the attachment through /proc/self/map_files (which
+ * needs CAP_SYS_ADMIN), gives CAP_SYS_ADMIN up and sets a security.*
+ * attribute on it. The capability check for that is a security hook's
+ * (cap_inode_setxattr()), which an inode marked private (S_PRIVATE), as
+ * native's segments are, does not see. Return 0, the errno, or 255.
+ */
+static int private_inode_probe(const struct shm_backend *b, int id)
+{
+	__u64 caps;
+	char path[64];
+	int status, fd;
+	char *p;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		p = b->at(id, NULL, 0);
+		if (p == (char *)-1)
+			_exit(255);
+		snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx",
+			 (unsigned long)p, (unsigned long)p + SEG_PAGES * PG);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || caps_get(&caps) || caps_set(caps & ~CAP(CAP_SYS_ADMIN)))
+			_exit(255);
+		_exit(fsetxattr(fd, "security.svshm-test", "1", 1, 0) ? errno : 0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return 255;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * A segment's inode is private to the kernel, as native's: the LSMs guard
+ * the IPC object, not a tmpfs file, so whatever they would say of a file
+ * of that mount never reaches a segment (an X server and its clients in
+ * different domains attach as with native).
+ */
+TEST(segment_inode_is_private_as_native)
+{
+	int nid, sid, nret, sret;
+
+	SKIP_IF_NO_NATIVE(&shm_native);
+	if (geteuid() != 0)
+		SKIP(return, "/proc/PID/map_files needs CAP_SYS_ADMIN");
+	nid = shm_native.get(IPC_PRIVATE, SEG_SIZE, IPC_CREAT | 0600);
+	sid = shm_svshm.get(IPC_PRIVATE, SEG_SIZE, IPC_CREAT | 0600);
+	ASSERT_LE(0, nid);
+	ASSERT_LE(0, sid);
+	nret = private_inode_probe(&shm_native, nid);
+	sret = private_inode_probe(&shm_svshm, sid);
+	EXPECT_EQ(0, shm_native.ctl(nid, IPC_RMID, NULL));
+	EXPECT_EQ(0, shm_svshm.ctl(sid, IPC_RMID, NULL));
+	ASSERT_NE(255, nret);
+	ASSERT_NE(255, sret);
+	EXPECT_EQ(nret, sret) TH_LOG("native: %s, svshm: %s", strerror(nret), strerror(sret));
 }
 
 TEST_HARNESS_MAIN

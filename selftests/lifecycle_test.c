@@ -271,4 +271,53 @@ TEST_F_TIMEOUT(mod, load_use_unload_50_times, 600)
 	EXPECT_EQ(0, in_child(key_gone));
 }
 
+/* An idle segment whose creator is gone, as shm_rmid_forced sees orphans. */
+static int make_orphan(void)
+{
+	return svshm_shmget(IPC_PRIVATE, 4096, 0600) < 0;
+}
+
+/* Turn shm_rmid_forced on: 0, or the errno of the write. */
+static int rmid_forced_on(void)
+{
+	FILE *f = fopen("/sys/module/svshm/parameters/shm_rmid_forced", "we");
+	int err = 0;
+
+	if (!f)
+		return errno;
+	if (fputs("1", f) < 0)
+		err = errno;
+	if (fclose(f) && !err)
+		err = errno;
+	return err;
+}
+
+/*
+ * Turning shm_rmid_forced on destroys the last segment, which lets the
+ * module go: an unload racing with that write waits for the write to be
+ * done with the table (or the write, come too late, is refused) and never
+ * frees what it still walks. The debug kernel's KASAN tells.
+ */
+TEST_F_TIMEOUT(mod, rmid_forced_write_racing_rmmod, 600)
+{
+	int status, tries;
+	pid_t pid;
+
+	for (int i = 0; i < 20 && !_metadata->exit_code; i++) {
+		ASSERT_EQ(0, in_child(make_orphan)) TH_LOG("round %d", i);
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0)
+			_exit(rmid_forced_on() ? 1 : 0);
+		/* The orphan holds the module until the write destroys it. */
+		for (tries = 0; rmmod() && tries < 100000; tries++)
+			;
+		EXPECT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		EXPECT_NE(0, access("/dev/svshm", F_OK)) TH_LOG("round %d: still loaded", i);
+		if (access("/dev/svshm", F_OK))
+			EXPECT_EQ(0, insmod()) TH_LOG("round %d", i);
+	}
+}
+
 TEST_HARNESS_MAIN

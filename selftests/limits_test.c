@@ -198,4 +198,126 @@ TEST_F(lim, rmid_forced_on_destroys_orphans)
 	EXPECT_EQ(0, variant->b->ctl(kept, IPC_RMID, NULL));
 }
 
+/* A /proc/meminfo figure, in kB, or -1. */
+static long meminfo_kb(const char *name)
+{
+	char line[128];
+	FILE *f = fopen("/proc/meminfo", "re");
+	size_t len = strlen(name);
+	long kb = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, len) && line[len] == ':') {
+			kb = strtol(line + len + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return kb;
+}
+
+static int vm_write(const char *name, const char *val)
+{
+	char path[64];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/proc/sys/vm/%s", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (write(fd, val, strlen(val)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static int vm_read(const char *name, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "/proc/sys/vm/%s", name);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	ret = fgets(buf, len, f) ? 0 : -1;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	return ret;
+}
+
+/*
+ * shmget(IPC_PRIVATE, @size, @flags) with vm.overcommit_memory at @mode:
+ * in strict mode (2) the commit limit is set @room kB above what is
+ * committed now. The settings are restored before it returns, so nothing
+ * else runs under them. Return 0 (created and removed), or the errno.
+ */
+static int get_under_overcommit(const struct shm_backend *b, const char *mode, long room,
+				size_t size, int flags)
+{
+	char old_mode[16], old_ratio[16], old_kbytes[32], val[32];
+	int id, err = 0;
+
+	if (vm_read("overcommit_memory", old_mode, sizeof(old_mode)) ||
+	    vm_read("overcommit_ratio", old_ratio, sizeof(old_ratio)) ||
+	    vm_read("overcommit_kbytes", old_kbytes, sizeof(old_kbytes)))
+		return -1;
+	if (!strcmp(mode, "2")) {
+		snprintf(val, sizeof(val), "%ld", meminfo_kb("Committed_AS") + room);
+		if (vm_write("overcommit_kbytes", val))
+			return -1;
+	}
+	if (vm_write("overcommit_memory", mode))
+		return -1;
+	id = b->get(IPC_PRIVATE, size, IPC_CREAT | 0600 | flags);
+	if (id < 0)
+		err = errno;
+	vm_write("overcommit_memory", old_mode);
+	/* Each of the two zeroes the other: the one in use goes last. */
+	if (strcmp(old_kbytes, "0")) {
+		vm_write("overcommit_kbytes", old_kbytes);
+	} else {
+		vm_write("overcommit_kbytes", "0");
+		vm_write("overcommit_ratio", old_ratio);
+	}
+	if (id >= 0 && b->ctl(id, IPC_RMID, NULL))
+		err = -1;
+	return err;
+}
+
+/*
+ * Strict overcommit (vm.overcommit_memory 2) charges every segment,
+ * SHM_NORESERVE or not: a segment past the commit limit is refused, as
+ * native's newseg() refuses it ("do not allow no accounting for
+ * OVERCOMMIT_NEVER").
+ */
+TEST_F(lim, strict_overcommit_charges_noreserve_too)
+{
+	/* 64 MiB of room, a segment of 1 GiB. */
+	EXPECT_EQ(ENOMEM, get_under_overcommit(variant->b, "2", 64 << 10, 1UL << 30, 0));
+	EXPECT_EQ(ENOMEM, get_under_overcommit(variant->b, "2", 64 << 10, 1UL << 30,
+					       SHM_NORESERVE));
+	EXPECT_EQ(0, get_under_overcommit(variant->b, "2", 64 << 10, 1 << 20, SHM_NORESERVE));
+	/* Always overcommit: anything goes. */
+	EXPECT_EQ(0, get_under_overcommit(variant->b, "1", 0, 1UL << 40, SHM_NORESERVE));
+}
+
+/*
+ * The heuristic mode (0) refuses one charge larger than memory and swap
+ * together. Native does not charge an SHM_NORESERVE segment there; svshm
+ * cannot read the mode, so it always charges (README, "Differences"):
+ * such a segment is refused, where native makes it.
+ */
+TEST_F(lim, heuristic_overcommit_and_noreserve_beyond_memory)
+{
+	long kb = meminfo_kb("MemTotal") + meminfo_kb("SwapTotal");
+	size_t size = (size_t)kb * 1024 * 2;
+
+	EXPECT_EQ(ENOMEM, get_under_overcommit(variant->b, "0", 0, size, 0));
+	EXPECT_EQ(variant->b == &shm_native ? 0 : ENOMEM,
+		  get_under_overcommit(variant->b, "0", 0, size, SHM_NORESERVE));
+}
+
 TEST_HARNESS_MAIN

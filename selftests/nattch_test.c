@@ -13,8 +13,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -192,6 +194,150 @@ TEST_F(nat, attach_detach_cycles_keep_attachments_apart)
 	EXPECT_EQ(EINVAL, errno);
 	ASSERT_EQ(0, b->dt(q));
 	EXPECT_EQ(0, nattch(b, self->id));
+}
+
+/*
+ * remap_file_pages() over a whole attachment closes its only VMA and maps
+ * its file again: the attachment lives on, and a shmat after it is another
+ * attachment. Kernels that merge a moved piece into a neighbour of the
+ * same file (6.12 on) show it: a piece of the second attachment moved
+ * next to the first stays a VMA of its own, which shmdt of the first
+ * leaves alone.
+ */
+TEST_F(nat, shmat_after_remap_file_pages_is_another_attachment)
+{
+	const struct shm_backend *b = variant->b;
+	char *p, *q;
+
+	p = b->at(self->id, NULL, 0);
+	ASSERT_NE((char *)-1, p);
+	for (unsigned long i = 0; i < SEG_PAGES; i++)
+		p[i * PG] = 'a' + i;
+	ASSERT_EQ(0, remap_file_pages(p, SEG_SIZE, 0, 0, 0));
+	EXPECT_EQ(1, nattch(b, self->id));
+	q = b->at(self->id, NULL, 0);
+	ASSERT_NE((char *)-1, q);
+	EXPECT_EQ(2, nattch(b, self->id));
+	/* p keeps its first page; q's second page moves in behind it. */
+	ASSERT_EQ(0, munmap(p + PG, SEG_SIZE - PG));
+	ASSERT_EQ(p + PG, mremap(q + PG, PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED, p + PG));
+	/* p, and q in three pieces. */
+	EXPECT_EQ(4, nattch(b, self->id));
+	ASSERT_EQ(0, b->dt(p));
+	EXPECT_FALSE(mapped(p));
+	ASSERT_TRUE(mapped(p + PG));
+	EXPECT_EQ('b', p[PG]);
+	EXPECT_EQ(3, nattch(b, self->id));
+	/* shmdt(q) takes q's pieces within its range; the moved one is not. */
+	ASSERT_EQ(0, b->dt(q));
+	EXPECT_TRUE(mapped(p + PG));
+	ASSERT_EQ(0, munmap(p + PG, PG));
+	EXPECT_EQ(0, nattch(b, self->id));
+}
+
+/* Write @val to the file @path: 0, or -1 and errno. */
+static int put_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -1;
+}
+
+/* Fork; in the child run @fn(@b, @id) and exit with it. Its status, or -1. */
+static int in_child(int (*fn)(const struct shm_backend *, int), const struct shm_backend *b,
+		    int id)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		_exit(fn(b, id));
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static int unshare_user(const struct shm_backend *b, int id)
+{
+	(void)b;
+	(void)id;
+	return unshare(CLONE_NEWUSER) ? 1 : 0;
+}
+
+/* In a user namespace of its own: attach @id, write, detach. */
+static int attach_in_userns(const struct shm_backend *b, int id)
+{
+	char *p;
+
+	if (unshare(CLONE_NEWUSER))
+		return 1;
+	p = b->at(id, NULL, 0);
+	if (p == (char *)-1)
+		return 2;
+	p[0] = 'u';
+	return b->dt(p) ? 3 : 0;
+}
+
+/* Outcomes of userns_goes_after_detach(). */
+enum { UNS_GONE, UNS_PINNED, UNS_NO_ROOM = 10, UNS_NO_USERNS, UNS_MAP, UNS_LIMIT, UNS_ATTACH };
+
+/*
+ * In a user namespace of its own that has room for one more: a child
+ * makes that one, attaches @id there, detaches and exits. Its namespace
+ * must go (after an RCU grace period and a work item, so it is retried
+ * for a while): there is room again, while the segment lives on.
+ */
+static int userns_goes_after_detach(const struct shm_backend *b, int id)
+{
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	char map[32];
+
+	if (unshare(CLONE_NEWUSER))
+		return UNS_NO_USERNS;
+	snprintf(map, sizeof(map), "0 %u 1", uid);
+	if (put_file("/proc/self/uid_map", map) || put_file("/proc/self/setgroups", "deny"))
+		return UNS_MAP;
+	snprintf(map, sizeof(map), "0 %u 1", gid);
+	if (put_file("/proc/self/gid_map", map))
+		return UNS_MAP;
+	if (put_file("/proc/sys/user/max_user_namespaces", "1"))
+		return UNS_LIMIT;
+	if (in_child(attach_in_userns, b, id))
+		return UNS_ATTACH;
+	for (int i = 0; i < 500; i++) {
+		if (in_child(unshare_user, b, id) == 0)
+			return UNS_GONE;
+		usleep(20000);
+	}
+	return UNS_PINNED;
+}
+
+/*
+ * What an attachment holds goes with it: native lets the attacher's
+ * credentials go at shmdt, so a container that attached a segment,
+ * detached and exited leaves nothing of itself behind it, however long
+ * the segment lives.
+ */
+TEST_F(nat, detach_and_exit_let_the_user_namespace_go)
+{
+	int st = in_child(userns_goes_after_detach, variant->b, self->id);
+
+	if (st == UNS_NO_USERNS)
+		SKIP(return, "no user namespace here");
+	ASSERT_NE(UNS_ATTACH, st) TH_LOG("shmat or shmdt failed in a user namespace");
+	ASSERT_GT(UNS_NO_ROOM, st) TH_LOG("setting up the namespaces: step %d", st);
+	EXPECT_EQ(UNS_GONE, st) TH_LOG("the namespace that attached is still there");
+	EXPECT_EQ(0, nattch(variant->b, self->id));
 }
 
 TEST_F(nat, fork_copies_and_exit_drops)
