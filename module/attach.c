@@ -55,32 +55,6 @@
 #include "compat.h"
 #include "internal.h"
 
-/**
- * struct svshm_attachment - private_data of an attach file
- * @seg: the segment, referenced
- * @vm_ops: the operations shmem installed, to forward faults to
- * @nvma: the VMAs that use the file; under @seg->lock
- *
- * @seg is set before the file is published. @vm_ops is written by each
- * svshm_attach_mmap() of the file, before the VMA is visible, always with
- * the same value: shmem's vm_ops do not change for a file.
- */
-struct svshm_attachment {
-	struct svshm_seg *seg;
-	const struct vm_operations_struct *vm_ops;
-	unsigned int nvma;
-};
-
-static inline struct svshm_attachment *svshm_file_att(struct file *file)
-{
-	return file->private_data;
-}
-
-static inline struct svshm_attachment *svshm_vma_att(struct vm_area_struct *vma)
-{
-	return svshm_file_att(vma->vm_file);
-}
-
 /* Caller holds seg->lock. Native's shm_open()/shm_close() bookkeeping. */
 static void svshm_set_lpid(struct svshm_seg *seg)
 {
@@ -235,8 +209,8 @@ static unsigned long svshm_vm_pagesize(struct vm_area_struct *vma)
 /*
  * mbind() and get_mempolicy() on an attachment: the policy is shmem's
  * shared policy of the segment's inode, as native's shm_set_policy() and
- * shm_get_policy(). The getter's arguments differ between kernels: it is
- * svshm_vm_get_policy() in compat.h.
+ * shm_get_policy() (the getter is compat.h's: its arguments differ
+ * between kernels).
  */
 static int svshm_vm_set_policy(struct vm_area_struct *vma,
 			       struct mempolicy *mpol)
@@ -246,10 +220,6 @@ static int svshm_vm_set_policy(struct vm_area_struct *vma,
 	return ops->set_policy ? ops->set_policy(vma, mpol) : 0;
 }
 
-const struct vm_operations_struct *svshm_vma_shmem_ops(struct vm_area_struct *vma)
-{
-	return svshm_vma_att(vma)->vm_ops;
-}
 #endif
 
 static const struct vm_operations_struct svshm_vm_ops = {

@@ -61,74 +61,31 @@ static void svshm_stat_read(struct svshm_seg *seg, struct svshm_stat *st,
 }
 
 /*
- * An id as the caller's namespace sees it (from_kuid_munged()). The
- * initial namespace maps every valid id to itself: no walk of its map for
- * the callers most often in it. (A segment's ids are always valid.)
- */
-static uid_t svshm_uid_out(struct user_namespace *ns, kuid_t uid)
-{
-	if (ns == &init_user_ns && uid_valid(uid))
-		return __kuid_val(uid);
-	return from_kuid_munged(ns, uid);
-}
-
-static gid_t svshm_gid_out(struct user_namespace *ns, kgid_t gid)
-{
-	if (ns == &init_user_ns && gid_valid(gid))
-		return __kgid_val(gid);
-	return from_kgid_munged(ns, gid);
-}
-
-/*
- * The layout that svshm_stat_put() writes: x86-64's, the only
- * architecture served.
- */
-static_assert(sizeof(struct shmid64_ds) == 112);
-static_assert(offsetof(struct shmid64_ds, shm_perm.seq) == 24);
-static_assert(offsetof(struct shmid64_ds, shm_perm.__unused1) == 32);
-static_assert(offsetof(struct shmid64_ds, shm_segsz) == 48);
-
-/*
- * Native's fill of struct shmid64_ds, written straight into the caller's,
- * field by field in one user-access section, padding and unused fields
- * zero as native's memset leaves them: no buffer to clear and copy, and
- * no copy_to_user(), whose string copy (rep movs) is slow to start
- * without FSRM and runs a byte at a time under emulation.
+ * Native's fill of struct shmid64_ds (shm_ctl_stat()): padding and unused
+ * fields zero, the ids as the caller's namespace sees them; copied out
+ * whole, as native's copy_shmid_to_user() copies it.
  */
 static int svshm_stat_put(struct shmid64_ds __user *u, const struct svshm_stat *st)
 {
 	struct user_namespace *ns = current_user_ns();
-	uid_t uid = svshm_uid_out(ns, st->uid);
-	uid_t cuid = svshm_uid_out(ns, st->cuid);
-	gid_t gid = svshm_gid_out(ns, st->gid);
-	gid_t cgid = svshm_gid_out(ns, st->cgid);
+	struct shmid64_ds ds;
 
-	if (!user_write_access_begin(u, sizeof(*u)))
-		return -EFAULT;
-	unsafe_put_user(st->key, &u->shm_perm.key, efault);
-	unsafe_put_user(uid, &u->shm_perm.uid, efault);
-	unsafe_put_user(gid, &u->shm_perm.gid, efault);
-	unsafe_put_user(cuid, &u->shm_perm.cuid, efault);
-	unsafe_put_user(cgid, &u->shm_perm.cgid, efault);
-	unsafe_put_user(st->mode, &u->shm_perm.mode, efault);
-	/* seq, __pad2 and the padding up to __unused1, in one word. */
-	unsafe_put_user((u64)st->seq, (u64 __user *)&u->shm_perm.seq, efault);
-	unsafe_put_user(0, &u->shm_perm.__unused1, efault);
-	unsafe_put_user(0, &u->shm_perm.__unused2, efault);
-	unsafe_put_user(st->size, &u->shm_segsz, efault);
-	unsafe_put_user(st->atime, &u->shm_atime, efault);
-	unsafe_put_user(st->dtime, &u->shm_dtime, efault);
-	unsafe_put_user(st->ctime, &u->shm_ctime, efault);
-	unsafe_put_user(st->cpid, &u->shm_cpid, efault);
-	unsafe_put_user(st->lpid, &u->shm_lpid, efault);
-	unsafe_put_user(st->nattch, &u->shm_nattch, efault);
-	unsafe_put_user(0, &u->__unused4, efault);
-	unsafe_put_user(0, &u->__unused5, efault);
-	user_write_access_end();
-	return 0;
-efault:
-	user_write_access_end();
-	return -EFAULT;
+	memset(&ds, 0, sizeof(ds));
+	ds.shm_perm.key = st->key;
+	ds.shm_perm.uid = from_kuid_munged(ns, st->uid);
+	ds.shm_perm.gid = from_kgid_munged(ns, st->gid);
+	ds.shm_perm.cuid = from_kuid_munged(ns, st->cuid);
+	ds.shm_perm.cgid = from_kgid_munged(ns, st->cgid);
+	ds.shm_perm.mode = st->mode;
+	ds.shm_perm.seq = st->seq;
+	ds.shm_segsz = st->size;
+	ds.shm_atime = st->atime;
+	ds.shm_dtime = st->dtime;
+	ds.shm_ctime = st->ctime;
+	ds.shm_cpid = st->cpid;
+	ds.shm_lpid = st->lpid;
+	ds.shm_nattch = st->nattch;
+	return copy_to_user(u, &ds, sizeof(ds)) ? -EFAULT : 0;
 }
 
 /*
@@ -211,7 +168,7 @@ static long svshm_ctl_down(struct svshm_table *table, int id, int cmd,
 		goto out;
 
 	if (cmd == IPC_RMID) {
-		svshm_table_rmid_locked(seg);
+		svshm_seg_rmid_locked(seg);
 		goto out;
 	}
 
@@ -233,51 +190,40 @@ out:
 }
 
 /*
- * SHM_LOCK and SHM_UNLOCK: as native, CAP_IPC_LOCK (in the instance's
- * user namespace) may always; otherwise the owner or the creator may, and
- * locking also needs a RLIMIT_MEMLOCK that is not 0. Going past that limit
- * is lock.c's to refuse.
+ * SHM_LOCK and SHM_UNLOCK, under the table's rwsem: the rights are
+ * perm.c's, the memory and its charge memlock.c's. SHM_LOCKED changes
+ * only under the rwsem, held here.
  *
  * Return: 0, -EINVAL (no such id), -EPERM, -ENOMEM (over RLIMIT_MEMLOCK).
  */
 static noinline long svshm_ctl_lock(struct svshm_table *table, int id, int cmd)
 {
 	struct svshm_seg *seg;
-	kuid_t euid = current_euid();
-	umode_t mode;
-	long ret = 0;
+	bool locked;
+	long ret;
 
 	svshm_table_lock(table, true);
 	seg = svshm_table_find_locked(table, id);
-	if (!seg) {
-		ret = -EINVAL;
-		goto out;
-	}
-	spin_lock(&seg->lock);
-	mode = seg->mode;
-	if (!uid_eq(euid, seg->uid) && !uid_eq(euid, seg->cuid))
-		ret = -EPERM;
-	spin_unlock(&seg->lock);
-	if (cmd == SHM_LOCK && !rlimit(RLIMIT_MEMLOCK))
-		ret = -EPERM;
-	if (ret && ns_capable(table->user_ns, CAP_IPC_LOCK))
-		ret = 0;
+	ret = seg ? svshm_perm_lock(seg, cmd) : -EINVAL;
 	if (ret)
 		goto out;
+	spin_lock(&seg->lock);
+	locked = seg->mode & SHM_LOCKED;
+	spin_unlock(&seg->lock);
 
 	if (cmd == SHM_UNLOCK) {
-		if (!(mode & SHM_LOCKED))
+		if (!locked)
 			goto out;
-		svshm_seg_unlock_locked(seg);
+		svshm_memlock_unlock_locked(seg);
 		/* Moving the pages back may take long: not under the rwsem. */
 		kref_get(&seg->ref);
 		svshm_table_unlock(table, true);
-		svshm_seg_rescue_pages(seg);
+		svshm_memlock_rescue(seg);
 		svshm_seg_put(seg);
 		return 0;
 	}
-	if (!(mode & SHM_LOCKED))
-		ret = svshm_seg_lock_pages(seg);
+	if (!locked)
+		ret = svshm_memlock_lock_locked(seg);
 out:
 	svshm_table_unlock(table, true);
 	return ret;

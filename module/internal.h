@@ -12,7 +12,7 @@
  * Locking, in the order taken (never the other way round):
  *
  *   mm->mmap_lock  >  svshm_table.rwsem  >  svshm_seg.lock
- *                                        >  svshm_locked_mutex (lock.c)
+ *                                        >  svshm_locked_mutex (memlock.c)
  *
  * - mmap_lock is held by the mm core around ->mmap and the vm_ops; the
  *   detach path takes it for reading to walk the VMAs and drops it before
@@ -26,7 +26,7 @@
  * - svshm_seg.lock protects the mutable fields of one segment (below).
  * - Lookups by id or key run under RCU only and never block on another
  *   segment; a segment is freed after a grace period (see
- *   svshm_seg_free_mem()) once its last reference is gone. IPC_STAT,
+ *   svshm_seg_release()) once its last reference is gone. IPC_STAT,
  *   SHM_STAT and the shmget of a key in use take no reference at all (see
  *   struct svshm_seg).
  *
@@ -124,7 +124,7 @@ struct svshm_table {
 /**
  * struct svshm_seg - one shared memory segment
  *
- * Lifecycle: created by svshm_seg_create() with one reference, owned by the
+ * Lifecycle: created by svshm_seg_create() (segment.c) with one reference, owned by the
  * table while the segment is listed there; it holds its @table and the
  * module until it is freed. Every attach file (one per
  * attachment, shared by the VMAs forked or split from it) holds one more
@@ -132,7 +132,7 @@ struct svshm_table {
  * VMA. @idle holds up to one attach file per mode (read-only, read-write)
  * that no VMA uses any more, kept for the next shmat (attach.c says why);
  * it goes when the segment is destroyed, since its file holds the segment.
- * svshm_table_destroy_locked() unlists the segment, lets @idle go and
+ * svshm_seg_destroy_locked() unlists the segment, lets @idle go and
  * drops the table's reference; the last svshm_seg_put() frees it after an
  * RCU grace period, so that lock-free lookups may still look at it.
  *
@@ -144,7 +144,7 @@ struct svshm_table {
  * to read them). @lock protects everything else.
  *
  * @destroyed is set under the rwsem and @lock, in the same @lock section
- * that sees @nattch at 0, before svshm_table_destroy_locked() unlists the
+ * that sees @nattch at 0, before svshm_seg_destroy_locked() unlists the
  * segment; attach.c checks it in the @lock section that counts a new
  * attachment (svshm_seg_open()). So an attach either is counted first, and
  * the segment lives on, or fails with EIDRM: it never maps a segment that
@@ -155,7 +155,7 @@ struct svshm_table {
  * a segment found in the table under rcu_read_lock() may be read under
  * @lock until rcu_read_unlock(), with no kref taken, because:
  * - its memory outlives the RCU section: the table's reference is dropped
- *   only after the segment is unlisted (svshm_table_destroy_locked()), and
+ *   only after the segment is unlisted (svshm_seg_destroy_locked()), and
  *   the last reference frees it with kfree_rcu() or call_rcu(), whose
  *   grace period waits for every section that could have found it listed;
  * - while @destroyed is false under @lock, the table's reference is still
@@ -191,6 +191,32 @@ struct svshm_seg {
 	struct rcu_head rcu;
 };
 
+/**
+ * struct svshm_attachment - private_data of an attach file (attach.c)
+ * @seg: the segment, referenced
+ * @vm_ops: the operations shmem installed, to forward faults to
+ * @nvma: the VMAs that use the file; under @seg->lock
+ *
+ * @seg is set before the file is published. @vm_ops is written by each
+ * svshm_attach_mmap() of the file, before the VMA is visible, always with
+ * the same value: shmem's vm_ops do not change for a file.
+ */
+struct svshm_attachment {
+	struct svshm_seg *seg;
+	const struct vm_operations_struct *vm_ops;
+	unsigned int nvma;
+};
+
+static inline struct svshm_attachment *svshm_file_att(struct file *file)
+{
+	return file->private_data;
+}
+
+static inline struct svshm_attachment *svshm_vma_att(struct vm_area_struct *vma)
+{
+	return svshm_file_att(vma->vm_file);
+}
+
 /*
  * A snapshot of the permission record, for checks outside the lock, with
  * the user namespace in which the capabilities count (the table's).
@@ -202,6 +228,21 @@ struct svshm_perm {
 	struct user_namespace *ns;
 };
 
+/* Pages of a segment of @size bytes (what shmall and SHM_LOCK count). */
+static inline unsigned long svshm_size_pages(size_t size)
+{
+	return (size >> PAGE_SHIFT) + ((size & ~PAGE_MASK) != 0);
+}
+
+/*
+ * Listed and complete: a segment being added is in the table with id -1
+ * until svshm_table_add_locked() gives it one, and no lookup takes it.
+ */
+static inline bool svshm_seg_listed(const struct svshm_seg *seg)
+{
+	return READ_ONCE(seg->id) >= 0;
+}
+
 /* table.c */
 extern struct svshm_table svshm_init_table;
 
@@ -211,56 +252,42 @@ void svshm_table_shutdown(struct svshm_table *table);
 void svshm_table_put(struct svshm_table *table);
 int svshm_init_table_setup(void);
 void svshm_init_table_exit(void);
-int svshm_get(struct svshm_table *table, key_t key, size_t size, int flags);
-struct svshm_seg *svshm_seg_get_by_id(struct svshm_table *table, int id);
-void svshm_seg_put(struct svshm_seg *seg);
 void svshm_table_lock(struct svshm_table *table, bool write);
 void svshm_table_unlock(struct svshm_table *table, bool write);
 struct svshm_seg *svshm_seg_find_rcu(struct svshm_table *table, int id);
 struct svshm_seg *svshm_seg_find_index_rcu(struct svshm_table *table, int idx);
+struct svshm_seg *svshm_table_find_key(struct svshm_table *table, key_t key);
 struct svshm_seg *svshm_table_find_locked(struct svshm_table *table, int id);
 struct svshm_seg *svshm_table_next_locked(struct svshm_table *table,
 					  unsigned long *idx);
-void svshm_table_destroy_locked(struct svshm_seg *seg);
-void svshm_table_rmid_locked(struct svshm_seg *seg);
+int svshm_table_add_locked(struct svshm_seg *seg);
+void svshm_table_unkey_locked(struct svshm_seg *seg);
+void svshm_table_remove_locked(struct svshm_seg *seg);
 int svshm_table_max_index_locked(struct svshm_table *table);
 void svshm_table_usage_locked(struct svshm_table *table, struct shm_info *info);
-void svshm_seg_maybe_destroy(struct svshm_seg *seg);
-void svshm_table_destroy_orphans(struct svshm_table *table);
 void svshm_table_set_limits(struct svshm_table *table,
 			    const struct svshm_limits *limits);
 
+/* segment.c */
+int svshm_seg_create(struct svshm_table *table, key_t key, size_t size,
+		     int flags);
+struct svshm_seg *svshm_seg_get_by_id(struct svshm_table *table, int id);
+void svshm_seg_put(struct svshm_seg *seg);
+void svshm_seg_destroy_locked(struct svshm_seg *seg);
+void svshm_seg_rmid_locked(struct svshm_seg *seg);
+void svshm_seg_maybe_destroy(struct svshm_seg *seg);
+void svshm_seg_destroy_orphans(struct svshm_table *table);
+
+/* get.c */
+int svshm_get(struct svshm_table *table, key_t key, size_t size, int flags);
+
 /* perm.c */
 void svshm_perm_snapshot(struct svshm_seg *seg, struct svshm_perm *p);
+int svshm_perm_access(const struct svshm_perm *p, int acc_mode);
 int svshm_perm_owner(const struct svshm_perm *p);
-
-/**
- * svshm_perm_access() - may the caller access a segment so?
- * @p: the segment's permission record
- * @acc_mode: the access asked, as mode bits (0444, 0222, 0111)
- *
- * The owner's bits apply when the caller's euid is the owner or the
- * creator, the group's when it is in the group or the creator's group,
- * the others' otherwise; CAP_IPC_OWNER in @p->ns overrides. It does not
- * sleep: it may be called under the segment's lock, as native calls
- * ipcperms() under the object's.
- *
- * Return: 0, or -EACCES.
- */
-static inline int svshm_perm_access(const struct svshm_perm *p, int acc_mode)
-{
-	kuid_t euid = current_euid();
-	int requested = (acc_mode >> 6 | acc_mode >> 3 | acc_mode) & 0007;
-	int granted = p->mode;
-
-	if (uid_eq(euid, p->cuid) || uid_eq(euid, p->uid))
-		granted >>= 6;
-	else if (in_group_p(p->cgid) || in_group_p(p->gid))
-		granted >>= 3;
-	if ((requested & ~granted & 0007) && !ns_capable(p->ns, CAP_IPC_OWNER))
-		return -EACCES;
-	return 0;
-}
+int svshm_perm_lock(struct svshm_seg *seg, int cmd);
+bool svshm_perm_memlock_unlimited(void);
+int svshm_perm_hugetlb(void);
 
 /* attach.c */
 int svshm_mmap(struct file *filp, struct vm_area_struct *vma);
@@ -274,11 +301,11 @@ long svshm_detach(unsigned long addr);
 /* ctl.c */
 long svshm_ctl(struct svshm_table *table, int id, int cmd, void __user *buf);
 
-/* lock.c */
-int svshm_seg_lock_pages(struct svshm_seg *seg);
-void svshm_seg_unlock_locked(struct svshm_seg *seg);
-void svshm_seg_rescue_pages(struct svshm_seg *seg);
-void svshm_lock_exit(void);
+/* memlock.c */
+int svshm_memlock_lock_locked(struct svshm_seg *seg);
+void svshm_memlock_unlock_locked(struct svshm_seg *seg);
+void svshm_memlock_rescue(struct svshm_seg *seg);
+void svshm_memlock_exit(void);
 
 /* huge.c */
 int svshm_huge_init(void);

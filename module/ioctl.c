@@ -4,44 +4,12 @@
  * the arguments in, check what the ABI fixes, dispatch to the file's
  * instance, copy the results out. See uapi/linux/svshm.h.
  */
-#include <linux/build_bug.h>
 #include <linux/fs.h>
-#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include <linux/svshm.h>
 
 #include "internal.h"
-
-/*
- * Every argument structure is 16 bytes: two 8-byte loads in one
- * user-access section read it for less than copy_from_user(), which on
- * x86 takes a string copy (rep movs): slow to start without FSRM, and
- * under emulation a byte at a time (ctl.c's svshm_stat_put() avoids it on
- * the way out too). The loads need no alignment on x86-64, the only
- * architecture served. Inlined: it is most of what an ioctl does before
- * the call it dispatches to.
- */
-static __always_inline int svshm_get_arg(void *arg, const void __user *argp)
-{
-	const u64 __user *src = argp;
-	u64 w[2];
-
-	if (!user_read_access_begin(src, sizeof(w)))
-		return -EFAULT;
-	unsafe_get_user(w[0], &src[0], efault);
-	unsafe_get_user(w[1], &src[1], efault);
-	user_read_access_end();
-	memcpy(arg, w, sizeof(w));
-	return 0;
-efault:
-	user_read_access_end();
-	return -EFAULT;
-}
-
-static_assert(sizeof(struct svshm_get) == 2 * sizeof(u64));
-static_assert(sizeof(struct svshm_ctl) == 2 * sizeof(u64));
-static_assert(sizeof(struct svshm_attach) == 2 * sizeof(u64));
 
 static long svshm_ioctl_version(void __user *argp)
 {
@@ -57,7 +25,7 @@ static long svshm_ioctl_get(struct svshm_table *table, void __user *argp)
 {
 	struct svshm_get g;
 
-	if (svshm_get_arg(&g, argp))
+	if (copy_from_user(&g, argp, sizeof(g)))
 		return -EFAULT;
 	/* size_t is 64-bit here: every __u64 is a size shmget could be given. */
 	return svshm_get(table, g.key, g.size, g.flags);
@@ -67,7 +35,7 @@ static long svshm_ioctl_ctl(struct svshm_table *table, void __user *argp)
 {
 	struct svshm_ctl c;
 
-	if (svshm_get_arg(&c, argp))
+	if (copy_from_user(&c, argp, sizeof(c)))
 		return -EFAULT;
 	return svshm_ctl(table, c.id, c.cmd, u64_to_user_ptr(c.buf));
 }
@@ -78,7 +46,7 @@ static long svshm_ioctl_attach(struct svshm_table *table, void __user *argp)
 	unsigned long addr;
 	long ret;
 
-	if (svshm_get_arg(&a, argp))
+	if (copy_from_user(&a, argp, sizeof(a)))
 		return -EFAULT;
 	/* Beyond user space, vm_mmap() says ENOMEM, after the id checks, as native. */
 	addr = a.addr;

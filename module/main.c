@@ -60,7 +60,7 @@ static int svshm_set_rmid_forced(const char *val, const struct kernel_param *kp)
 		return -ENODEV;
 	WRITE_ONCE(svshm_init_table.limits.rmid_forced, on);
 	if (on)
-		svshm_table_destroy_orphans(&svshm_init_table);
+		svshm_seg_destroy_orphans(&svshm_init_table);
 	module_put(THIS_MODULE);
 	return 0;
 }
@@ -141,7 +141,7 @@ static void __exit svshm_exit(void)
 	misc_deregister(&svshm_dev);
 	svshm_proc_exit();
 	svshm_init_table_exit();
-	svshm_lock_exit();
+	svshm_memlock_exit();
 	svshm_huge_exit();
 	/* Freed segments' RCU callbacks may be this module's code (table.c). */
 	rcu_barrier();

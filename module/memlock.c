@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * svshm: what SHM_LOCK and SHM_UNLOCK do to a segment (ctl.c decides who
- * may), and the RLIMIT_MEMLOCK accounting behind them.
+ * svshm: what SHM_LOCK and SHM_UNLOCK do to a segment's memory (perm.c
+ * decides who may), and the RLIMIT_MEMLOCK accounting behind them.
  *
  * Native locks a segment with shmem_lock(), which charges the caller's
  * ucounts through user_shm_lock(); neither is exported. svshm does what
@@ -10,11 +10,7 @@
  * locking user in svshm's own count, checked against the caller's
  * RLIMIT_MEMLOCK as native checks it. The count is svshm's alone: native's
  * SHM_LOCKs and memfd locks do not add to it (see the README). It is one
- * count for the machine, across instances, and only CAP_IPC_LOCK in the
- * initial user namespace goes past it: else anyone could make a user
- * namespace and an instance and lock without limit.
- *
- * This file calls no other file of the module: the table calls it.
+ * count for the machine, across instances.
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
@@ -61,7 +57,7 @@ static int svshm_charge(struct svshm_seg *seg, unsigned long pages)
 		limit >>= PAGE_SHIFT;
 	mutex_lock(&svshm_locked_mutex);
 	cur = svshm_locked(uid);
-	if ((cur + pages < cur || cur + pages > limit) && !capable(CAP_IPC_LOCK))
+	if ((cur + pages < cur || cur + pages > limit) && !svshm_perm_memlock_unlimited())
 		ret = -ENOMEM;
 	else if (svshm_set_locked(uid, cur + pages))
 		ret = -ENOMEM;
@@ -72,17 +68,17 @@ static int svshm_charge(struct svshm_seg *seg, unsigned long pages)
 }
 
 /**
- * svshm_seg_lock_pages() - SHM_LOCK an unlocked segment
+ * svshm_memlock_lock_locked() - SHM_LOCK an unlocked segment
  * @seg: the segment
  *
  * Caller holds the table's rwsem for writing and has checked the rights.
  * Return: 0, or -ENOMEM (over RLIMIT_MEMLOCK).
  */
-int svshm_seg_lock_pages(struct svshm_seg *seg)
+int svshm_memlock_lock_locked(struct svshm_seg *seg)
 {
 	int ret;
 
-	ret = svshm_charge(seg, (seg->size + PAGE_SIZE - 1) >> PAGE_SHIFT);
+	ret = svshm_charge(seg, svshm_size_pages(seg->size));
 	if (ret)
 		return ret;
 	mapping_set_unevictable(seg->shm_file->f_mapping);
@@ -93,15 +89,15 @@ int svshm_seg_lock_pages(struct svshm_seg *seg)
 }
 
 /**
- * svshm_seg_unlock_locked() - drop a segment's lock and its charge
+ * svshm_memlock_unlock_locked() - drop a segment's SHM_LOCK and its charge
  * @seg: a segment; nothing happens unless it is SHM_LOCKED
  *
  * Caller holds the table's rwsem for writing. The pages stay on the
- * unevictable list until svshm_seg_rescue_pages() moves them back.
+ * unevictable list until svshm_memlock_rescue() moves them back.
  */
-void svshm_seg_unlock_locked(struct svshm_seg *seg)
+void svshm_memlock_unlock_locked(struct svshm_seg *seg)
 {
-	unsigned long pages = (seg->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	unsigned long pages = svshm_size_pages(seg->size);
 	bool locked;
 
 	spin_lock(&seg->lock);
@@ -121,7 +117,7 @@ void svshm_seg_unlock_locked(struct svshm_seg *seg)
  * Native's shmem_unlock_mapping(): put unlocked pages back within reach.
  * The caller holds a reference on @seg and no lock: this may take long.
  */
-void svshm_seg_rescue_pages(struct svshm_seg *seg)
+void svshm_memlock_rescue(struct svshm_seg *seg)
 {
 	struct address_space *mapping = seg->shm_file->f_mapping;
 	struct folio_batch fbatch;
@@ -136,7 +132,7 @@ void svshm_seg_rescue_pages(struct svshm_seg *seg)
 	}
 }
 
-void svshm_lock_exit(void)
+void svshm_memlock_exit(void)
 {
 	xa_destroy(&svshm_locked_pages);
 }
