@@ -247,40 +247,65 @@ static int svshm_refuse(int fd, const char *dev)
 }
 
 /*
- * Open the device, record its file, check its ABI. Returns the descriptor;
- * -1 if the device cannot serve (said once on stderr); SVSHM_LOST if the
- * number went under the checks. Called under the claim.
+ * Why the device cannot serve, said on stderr once the claim is given up:
+ * a write to a stderr that nobody reads must not hold the other threads.
  */
-static int svshm_open(void)
+struct svshm_why {
+	enum { SVSHM_SERVES, SVSHM_NO_OPEN, SVSHM_NOT_SVSHM, SVSHM_OTHER_ABI } what;
+	int err;		/* open(2)'s errno */
+	unsigned int abi;	/* the module's ABI, 0 if it did not answer */
+};
+
+/* Say @why, if anything is wrong: once per process (svshm_warn()). */
+static void svshm_say(const struct svshm_why *why)
 {
 	const char *dev = svshm_device();
-	unsigned int abi;
+
+	switch (why->what) {
+	case SVSHM_NO_OPEN:
+		svshm_warn("libsvshm: cannot open %s: %s%s\n", dev, strerror(why->err),
+			   *svshm_named(dev) ? svshm_named(dev) :
+			   why->err == ENOENT ? " (is svshm.ko loaded?)" : "");
+		break;
+	case SVSHM_NOT_SVSHM:
+		svshm_warn("libsvshm: %s%s is neither svshm's device nor an svshm filesystem's %s file\n",
+			   dev, svshm_named(dev), SVSHM_FS_DEVICE);
+		break;
+	case SVSHM_OTHER_ABI:
+		svshm_warn_abi(dev, why->abi);
+		break;
+	case SVSHM_SERVES:
+		break;
+	}
+}
+
+/*
+ * Open the device, record its file, check its ABI. Returns the descriptor;
+ * -1 if the device cannot serve, and @why; SVSHM_LOST if the number went
+ * under the checks. Called under the claim.
+ */
+static int svshm_open(struct svshm_why *why)
+{
+	const char *dev = svshm_device();
 	struct stat st;
-	int fd, err;
+	int fd;
 
 	fd = open(dev, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		err = errno;
-		svshm_warn("libsvshm: cannot open %s: %s%s\n", dev, strerror(err),
-			   *svshm_named(dev) ? svshm_named(dev) :
-			   err == ENOENT ? " (is svshm.ko loaded?)" : "");
+		why->what = SVSHM_NO_OPEN;
+		why->err = errno;
 		return -1;
 	}
 	if (fstat(fd, &st))
 		return SVSHM_LOST;
 	if (!svshm_kind_ok(fd, &st)) {
-		if (svshm_refuse(fd, dev) == SVSHM_LOST)
-			return SVSHM_LOST;
-		svshm_warn("libsvshm: %s%s is neither svshm's device nor an svshm filesystem's %s file\n",
-			   dev, svshm_named(dev), SVSHM_FS_DEVICE);
-		return -1;
+		why->what = SVSHM_NOT_SVSHM;
+		return svshm_refuse(fd, dev);
 	}
-	abi = svshm_abi(fd);
-	if (abi != SVSHM_LIB_ABI) {
-		if (svshm_refuse(fd, dev) == SVSHM_LOST)
-			return SVSHM_LOST;
-		svshm_warn_abi(dev, abi);
-		return -1;
+	why->abi = svshm_abi(fd);
+	if (why->abi != SVSHM_LIB_ABI) {
+		why->what = SVSHM_OTHER_ABI;
+		return svshm_refuse(fd, dev);
 	}
 	__atomic_store_n(&svshm_id.dev, st.st_dev, __ATOMIC_RELAXED);
 	__atomic_store_n(&svshm_id.ino, st.st_ino, __ATOMIC_RELAXED);
@@ -360,6 +385,7 @@ static int svshm_publish(int mine, int fd, int opened)
  */
 static int svshm_take(int failed)
 {
+	struct svshm_why why = { SVSHM_SERVES, 0, 0 };
 	pid_t me = 0;
 
 	for (;;) {
@@ -380,8 +406,10 @@ static int svshm_take(int failed)
 		if (cur >= 0 && svshm_ours(cur))
 			return svshm_publish(mine, cur, 0);
 		/* Not ours any more: leave the number to whoever has it now. */
-		fd = svshm_open();
-		return svshm_publish(mine, fd, 1);
+		fd = svshm_publish(mine, svshm_open(&why), 1);
+		if (fd == -1)
+			svshm_say(&why);
+		return fd;
 	}
 }
 
