@@ -60,11 +60,14 @@
  * A claim outlives its thread in a forked child (the claimer is not there)
  * and under a signal handler that calls in while its own thread holds the
  * claim: a thread that finds a claim of its own, or of a tid that is no
- * thread of this process (tgkill(2)), takes it over. A descriptor the gone
- * claimer had opened stays open, unpublished: it is not known, so not
- * closed. Cancellation is off across the recovery, as the native calls are
- * no cancellation points: a thread cancelled in open(2) would leave its
- * claim and its descriptor.
+ * thread of this process (tgkill(2)), takes it over; a waiter looks again
+ * every few milliseconds. In the child, a descriptor the parent's claimer
+ * had opened stays open, unpublished: it is not known, so not closed; the
+ * call a handler interrupted finds its claim gone and closes the one it
+ * opened, which nobody saw. Cancellation is off across the recovery, as
+ * the native calls are no cancellation points: a thread cancelled in
+ * open(2) would leave its claim and its descriptor. Nothing is written to
+ * stderr under the claim.
  *
  * The device is /dev/svshm, the initial instance, unless the environment
  * names another in SVSHM_DEVICE: an svshm filesystem's DIR/svshm file, a
