@@ -6,12 +6,16 @@
  * only errnos the native calls return (never EBADF or ENOTTY), leave the
  * program's file on that number untouched, and keep one descriptor of the
  * device, not one per recovery; the same in a forked child, and across
- * exec (O_CLOEXEC: the new image starts with none and opens its own).
+ * exec (O_CLOEXEC: the new image starts with none and opens its own);
+ * and with threads calling while another closes every descriptor: no
+ * call may fail for it, nor change errno when it succeeds.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -329,6 +333,185 @@ TEST_F(lib, exec_around_both)
 	ASSERT_EQ(self->fd, dup2(0, self->fd));
 	EXPECT_EQ(0, in_child(exec_self, self->key));
 	EXPECT_CALLS_WORK(self->key, 1);
+}
+
+/*
+ * Threads racing a closer. Each round, the test's thread closes every
+ * descriptor >= 3 (closefrom, or close_range) or puts a pipe of its own on
+ * the library's number with dup3, while the workers call shmget and
+ * shmctl(IPC_STAT): in half the rounds they are calling already, in the
+ * others they wait for the close and all call at once. In some rounds the
+ * closer closes everything again at once, into the recoveries the first
+ * close set off, and in half the rounds it then opens pipes, which take
+ * the lowest numbers: the one the library had, or the one its recovery is
+ * opening. Threads recover together, and the first often reopens on the
+ * number the others failed on. Every call must succeed with the segment's
+ * id and stat, leave errno as it was, and no file of the program's may
+ * leave its number.
+ */
+#define RACE_ROUNDS	1000
+#define RACE_WORKERS	4
+#define RACE_PIPES	2
+#define RACE_ERRNO	12345	/* no system call sets it */
+
+/* Calls that went wrong one way, and the first of them. */
+struct race_fail {
+	unsigned int n;
+	const char *what;
+	long ret;
+	int err;
+};
+
+struct race {
+	key_t key;
+	int id;
+	pthread_barrier_t start, go, end;
+	int stop;		/* the workers leave at the next start */
+	int quiet;		/* this round, the workers wait for the close: go */
+	int done;		/* this round's closer is done */
+	unsigned int calls;	/* this round's calls, to time the close */
+	unsigned int total;
+	struct race_fail wrong, clobbered;
+};
+
+static void race_failed(struct race_fail *f, const char *what, long ret, int err)
+{
+	if (__atomic_fetch_add(&f->n, 1, __ATOMIC_RELAXED) == 0) {
+		f->what = what;
+		f->ret = ret;
+		f->err = err;
+	}
+}
+
+static void race_call(struct race *r)
+{
+	struct shmid_ds ds;
+	long ret;
+
+	errno = RACE_ERRNO;
+	ret = svshm_shmget(r->key, 0, 0);
+	if (ret != r->id)
+		race_failed(&r->wrong, "shmget", ret, errno);
+	else if (errno != RACE_ERRNO)
+		race_failed(&r->clobbered, "shmget", ret, errno);
+	memset(&ds, 0, sizeof(ds));
+	errno = RACE_ERRNO;
+	ret = svshm_shmctl(r->id, IPC_STAT, &ds);
+	if (ret || ds.shm_perm.__key != r->key || ds.shm_segsz != 4096)
+		race_failed(&r->wrong, "shmctl(IPC_STAT)", ret, errno);
+	else if (errno != RACE_ERRNO)
+		race_failed(&r->clobbered, "shmctl(IPC_STAT)", ret, errno);
+	__atomic_fetch_add(&r->calls, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&r->total, 2, __ATOMIC_RELAXED);
+}
+
+static void *race_worker(void *arg)
+{
+	struct race *r = arg;
+
+	for (;;) {
+		pthread_barrier_wait(&r->start);
+		if (__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE))
+			return NULL;
+		if (r->quiet)
+			pthread_barrier_wait(&r->go);
+		while (!__atomic_load_n(&r->done, __ATOMIC_ACQUIRE)) {
+			race_call(r);
+			sched_yield();	/* let the closer in: 2 CPUs */
+		}
+		race_call(r);	/* once more, on what the closer left */
+		pthread_barrier_wait(&r->end);
+	}
+}
+
+TEST_F_TIMEOUT(lib, threads_race_closefrom, 300)
+{
+	struct race r = { .key = self->key, .id = self->id };
+	unsigned int lost = 0, extra = 0, round;
+	pthread_t workers[RACE_WORKERS];
+	struct stat stdio[3];
+	int i, has_stdio[3];
+
+	for (i = 0; i < 3; i++)
+		has_stdio[i] = !fstat(i, &stdio[i]);
+
+	ASSERT_EQ(0, pthread_barrier_init(&r.start, NULL, RACE_WORKERS + 1));
+	ASSERT_EQ(0, pthread_barrier_init(&r.go, NULL, RACE_WORKERS + 1));
+	ASSERT_EQ(0, pthread_barrier_init(&r.end, NULL, RACE_WORKERS + 1));
+	for (i = 0; i < RACE_WORKERS; i++)
+		ASSERT_EQ(0, pthread_create(&workers[i], NULL, race_worker, &r));
+	for (round = 0; round < RACE_ROUNDS; round++) {
+		int how = round % 3, reopen = round / 3 % 2, again = round / 6 % 2;
+		int lib = -1, dup[2] = { -1, -1 }, pipes[RACE_PIPES][2], opened = 0;
+		struct stat own[RACE_PIPES][2], dup_st;
+
+		if (device_fds(&lib) != 1)
+			extra++;
+		if (how == 2 && (pipe2(dup, O_CLOEXEC) || fstat(dup[0], &dup_st)))
+			break;
+		r.quiet = round / 12 % 2;
+		r.calls = 0;
+		r.done = 0;
+		pthread_barrier_wait(&r.start);
+		while (!r.quiet && __atomic_load_n(&r.calls, __ATOMIC_RELAXED) < round % 7)
+			sched_yield();
+		if (how == 0)
+			closefrom(3);
+		else if (how == 1)
+			close_range(3, ~0U, 0);
+		else
+			dup3(dup[0], lib, O_CLOEXEC);
+		if (r.quiet) {
+			pthread_barrier_wait(&r.go);
+			sched_yield();	/* both CPUs to the workers */
+		}
+		if (again && how != 2) {	/* a dup3 round's pipe is the program's */
+			sched_yield();
+			closefrom(3);
+		}
+		for (; reopen && opened < RACE_PIPES; opened++)
+			if (pipe2(pipes[opened], O_CLOEXEC) ||
+			    fstat(pipes[opened][0], &own[opened][0]) ||
+			    fstat(pipes[opened][1], &own[opened][1]))
+				break;
+		__atomic_store_n(&r.done, 1, __ATOMIC_RELEASE);
+		pthread_barrier_wait(&r.end);
+
+		/* The workers wait: what the program opened is still there. */
+		for (i = 0; i < 3; i++)
+			lost += has_stdio[i] && !still_theirs(i, &stdio[i]);
+		lost += reopen && opened < RACE_PIPES;	/* unchecked: count it */
+		for (i = 0; i < opened; i++) {
+			lost += !still_theirs(pipes[i][0], &own[i][0]);
+			lost += !still_theirs(pipes[i][1], &own[i][1]);
+			close(pipes[i][0]);
+			close(pipes[i][1]);
+		}
+		if (how == 2) {
+			lost += !still_theirs(lib, &dup_st);
+			close(lib);
+			close(dup[0]);
+			close(dup[1]);
+		}
+	}
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
+	pthread_barrier_wait(&r.start);
+	for (i = 0; i < RACE_WORKERS; i++)
+		pthread_join(workers[i], NULL);
+	pthread_barrier_destroy(&r.start);
+	pthread_barrier_destroy(&r.go);
+	pthread_barrier_destroy(&r.end);
+
+	EXPECT_EQ(RACE_ROUNDS, round);
+	EXPECT_EQ(0, r.wrong.n) TH_LOG("%u of %u calls failed; first: %s returned %ld, %s",
+				       r.wrong.n, r.total, r.wrong.what, r.wrong.ret,
+				       strerror(r.wrong.err));
+	EXPECT_EQ(0, r.clobbered.n) TH_LOG("%u of %u calls succeeded and set errno; first: %s, %s",
+					   r.clobbered.n, r.total, r.clobbered.what,
+					   strerror(r.clobbered.err));
+	EXPECT_EQ(0, lost) TH_LOG("files of the program's closed or replaced: %u", lost);
+	EXPECT_EQ(0, extra) TH_LOG("rounds begun without exactly one device descriptor: %u", extra);
+	EXPECT_EQ(1, device_fds(NULL));
 }
 
 TEST_HARNESS_MAIN
