@@ -1,5 +1,5 @@
 #!/bin/sh
-# Usage: qemu-run.sh [-k KVER | -b BZIMAGE] [-m MEM] [-n NAME] -- COMMAND...
+# Usage: qemu-run.sh [-k KVER | -b BZIMAGE] [-c CPU] [-m MEM] [-n NAME] -- COMMAND...
 #
 # Boot a kernel under QEMU (TCG), with the host's root filesystem mounted
 # read-only over virtio-9p and this checkout mounted read-write at its own
@@ -8,6 +8,7 @@
 # the run fails if it holds any kernel splat, even when COMMAND succeeded.
 #   -k KVER     a Debian kernel installed on the host (/boot/vmlinuz-KVER)
 #   -b BZIMAGE  a kernel built elsewhere, with virtio-9p built in
+#   -c CPU      QEMU's CPU model and its flags (default max)
 #   -m MEM      guest memory (default 2G)
 #   -n NAME     name of the run directory under build/run (default: kernel)
 #   -a ARGS     more kernel command-line arguments (may be given again)
@@ -16,21 +17,22 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-kver="" bzimage="" mem=2G name="" append=""
-while getopts k:b:m:n:a: opt; do
+kver="" bzimage="" cpu=max mem=2G name="" append=""
+while getopts k:b:c:m:n:a: opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
 	b) bzimage=$OPTARG ;;
+	c) cpu=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	n) name=$OPTARG ;;
 	a) append="$append $OPTARG" ;;
-	*) sed -n '2,15s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	*) sed -n '2,16s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ "${1:-}" = "--" ] && shift
 if [ $# -eq 0 ] || { [ -z "$kver" ] && [ -z "$bzimage" ]; }; then
-	sed -n '2,15s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,16s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 fi
 
@@ -66,7 +68,7 @@ cmdline="console=ttyS0 loglevel=4 panic=-1 mitigations=off"
 cmdline="$cmdline svshm_checkout=$top svshm_rundir=$run $append"
 set +e
 timeout "${SVSHM_TIMEOUT:-1200}" qemu-system-x86_64 \
-	-accel tcg,thread=${SVSHM_TCG_THREAD:-single} ${SVSHM_QEMU_EXTRA:-} -cpu max -smp 2 -m "$mem" \
+	-accel tcg,thread=${SVSHM_TCG_THREAD:-single} ${SVSHM_QEMU_EXTRA:-} -cpu "$cpu" -smp 2 -m "$mem" \
 	-nodefaults -no-reboot -display none -monitor none -serial stdio \
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
 	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
