@@ -134,8 +134,10 @@ kernel_collect() {
 	run=build/run/$k
 	echo "# $k: guest ran $secs s$2, exit $rc, log build/guest-$k.log"
 	count_tap "$run"/tap/*.tap
-	check "$k: kernel log free of splats and leaks" scripts/splat-check.sh "$run/dmesg" \
+	check "$k: kernel log free of splats and leaks" scripts/splat-check.sh -a "$run/dmesg" \
 		"$run/console" "$run/kmemleak"
+	early=$(scripts/splat-check.sh -b "$run/dmesg" "$run/console" | head -n 1)
+	[ -z "$early" ] || check "$k: $early" scripts/splat-check.sh -b "$run/dmesg" "$run/console"
 	check "$k: guest finished" test -f "$run/rc"
 	summary="$summary
 # | $k | $release | $((passed - p0)) | $((failed - f0)) | $secs s |"

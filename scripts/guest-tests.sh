@@ -48,6 +48,11 @@ step() {
 	t0=$t1
 }
 
+# The mark in the kernel log and on the console that tells the test bed's
+# splats from svshm's (scripts/splat-check.sh): what comes before it
+# happened before svshm.ko was loaded.
+echo "guest-tests: loading svshm.ko" >/dev/kmsg
+echo "guest-tests: loading svshm.ko"
 if insmod "$ko"; then
 	step OK "insmod $(basename "$ko")"
 else
