@@ -23,15 +23,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "backend.h"
 #include "caps.h"
 #include "kselftest_harness.h"
 
-#define PG		4096UL
 /* Not a whole number of pages, so that rounding up shows. */
 #define SEG_SIZE	(3 * PG + 100)
 #define SEG_PAGES	4
-#define NOBODY		65534
 #define MAX_ATT		8
 
 /* Is the page at @addr mapped? mincore() fails with ENOMEM where not. */

@@ -20,16 +20,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "backend.h"
 #include "kselftest_harness.h"
 
-#define IDX_BITS	15		/* native's id: index + (sequence << 15) */
 #define IDX_MAX		(1 << IDX_BITS)
 #define IDX_MASK	(IDX_MAX - 1)
 #define SEG_SIZE	5000
 #define SEG_MODE	0640
 #define BAD_PTR		((void *)8)
-#define NOBODY		65534
 
 /* glibc has these under other names, or not at all. */
 #ifndef SHM_DEST

@@ -46,6 +46,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "backend.h"
 #include "kselftest_harness.h"
 
@@ -56,8 +57,6 @@
 #define SHM_STAT_ANY	15
 #endif
 
-#define PG		4096UL
-#define IDX_BITS	15
 #define IDX_MASK	((1 << IDX_BITS) - 1)
 
 #define MAX_STEPS	96

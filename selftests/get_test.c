@@ -15,14 +15,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "backend.h"
 #include "kselftest_harness.h"
 #include "child.h"
 
-#define IDX_BITS	15		/* native's id: index + (sequence << 15) */
 #define IDX_MASK	((1 << IDX_BITS) - 1)
 #define MAX_IDS		96
-#define NOBODY		65534
 
 FIXTURE(get) {
 	key_t key;			/* base of this test's keys */

@@ -30,11 +30,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "backend.h"
 #include "instance.h"
 #include "kselftest_harness.h"
 
-#define IDX_BITS	15
 #define SEQ_END		(INT_MAX >> IDX_BITS)	/* wraps to 0 when reached */
 #define HELD		43
 #define CYCLE		64

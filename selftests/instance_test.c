@@ -46,13 +46,12 @@
 
 #include <linux/capability.h>
 
+#include "common.h"
 #include "instance.h"
 #include "caps.h"
 #include "kselftest_harness.h"
 #include "child.h"
 
-#define NOBODY		65534
-#define PG		4096L
 #define MiB		(1024L * 1024)
 #define BIG		(64 * MiB)	/* touched in full: far above Shmem's noise */
 #define SLACK		(3 * MiB)	/* noise allowed on Shmem */

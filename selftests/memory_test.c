@@ -23,10 +23,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "backend.h"
 #include "kselftest_harness.h"
 
-#define PG		4096L
 #define MiB		(1024L * 1024)
 #define GiB		(1024 * MiB)
 #define TOUCHED		(128 * MiB)

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "backend.h"
 #include "kselftest_harness.h"
 
@@ -30,7 +31,6 @@
 #define SHM_DEST	01000
 #endif
 
-#define PG		4096UL
 #define SEG_PAGES	4
 #define SEG_SIZE	(SEG_PAGES * PG)
 

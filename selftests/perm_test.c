@@ -22,13 +22,13 @@
 
 #include <linux/capability.h>
 
+#include "common.h"
 #include "backend.h"
 #include "caps.h"
 #include "kselftest_harness.h"
 #include "child.h"
 
 #define IDX_MASK	((1 << 15) - 1)	/* an id's index, for SHM_STAT */
-#define NOBODY		65534
 #define MAX_KEYS	8
 
 FIXTURE(perm) {

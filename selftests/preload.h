@@ -15,7 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define NOBODY		65534
+#include "common.h"
+
 #define OUT_MAX		16384
 
 /* The preload library: beside us in a kselftest build, else build/selftests/ -> lib/. */
