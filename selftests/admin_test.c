@@ -314,7 +314,7 @@ TEST_F(root, unload_refused_while_an_instance_is_mounted)
 		ASSERT_EQ(0, err) TH_LOG("mount -t svshm: %s", strerror(err));
 	}
 	EXPECT_EQ(1, svshm("unload", self->out, sizeof(self->out)));
-	EXPECT_NE(NULL, strstr(self->out, "other references")) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "in use by 1 other reference (")) TH_LOG("%s", self->out);
 	EXPECT_NE(NULL, strstr(self->out, "findmnt -t svshm")) TH_LOG("%s", self->out);
 	EXPECT_EQ(strlen(self->out) - 1, strcspn(self->out, "\n")) TH_LOG("one line: %s", self->out);
 	EXPECT_EQ(0, umount(dir));
