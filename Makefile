@@ -2,6 +2,7 @@
 #
 # svshm: System V shared memory as a module.
 #   make                 module (against KDIR), libraries, tools
+#   make lib, tools, module   one of those
 #   make selftests       the selftests (kselftest_harness.h: scripts/kernel-source.sh)
 #   make check           the whole test suite in QEMU guests (README)
 #   make demo            the demo in a QEMU guest (installs what it needs)
@@ -9,16 +10,30 @@
 #   make insns           instructions per call, native and svshm (scripts/insns.sh)
 #   make stress          the long torture, fuzz and fault-injection run (debug kernel)
 #   make kernels         build (or find cached) the kernels the matrix builds itself
+#   make deps            install what the build and the test bed need (apt-get)
 #   make install         module, libraries, headers, svshm.pc, tools, man pages,
 #                        modules-load.d and udev files (DESTDIR, PREFIX)
 #   make install-user    all of that but the module (debian/rules: DKMS builds it)
 #   make uninstall       all that make install put there
 #   make clean           back to what git has
-# KDIR defaults to the running kernel's build tree, else the newest
-# kernel installed with headers (scripts/kdir.sh); found once per make.
+#   make help            this text
+# Variables (make NAME=VALUE):
+#   KDIR       the kernel build tree svshm.ko is built against; default: the
+#              running kernel's, else the newest kernel installed with headers
+#              (scripts/kdir.sh), found once per make
+#   PREFIX     where install puts things (/usr/local); BINDIR, SBINDIR, LIBDIR,
+#              INCLUDEDIR, MANDIR, PKGCONFIGDIR below it
+#   DESTDIR    a staging root for install and uninstall (a package's)
+#   V=1        Kbuild's full command lines
+#   CC, CFLAGS the userspace compiler and its flags (-O2 -g)
+#   SVSHM_KERNELS, SVSHM_TESTS   make check on these kernels, these selftests
+#              only (scripts/check.sh; README, "Running things by hand")
 
 ifeq ($(origin KDIR),undefined)
 KDIR := $(shell scripts/kdir.sh)
+else
+# Named by the user (command line or environment): a failure names it.
+KDIR_GIVEN := 1
 endif
 
 CC ?= gcc
@@ -51,7 +66,7 @@ UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 MANPAGES := $(wildcard man/*.[1-8])
 
 .PHONY: all module kdir-check lib selftests tools check demo bench insns stress kernels clean \
-	deps install install-user uninstall
+	deps install install-user uninstall help
 
 # The selftests are not in plain make: they need the kernel's
 # kselftest_harness.h, from 1.7 GB of unpacked kernel source (make check
@@ -59,9 +74,14 @@ MANPAGES := $(wildcard man/*.[1-8])
 # machine without kernel headers gets them and one line on what to install.
 all: lib tools module
 
-# One line, and a failure, when there is no kernel to build against.
+# One line, and a failure, when there is no kernel to build against: the
+# KDIR the user named, or the headers of the installed kernels.
 kdir-check:
+ifdef KDIR_GIVEN
+	@[ -n "$(KDIR)" ] && [ -f "$(KDIR)/Makefile" ] || { d=$$(scripts/kdir.sh); echo "svshm: KDIR=$(KDIR) is not a kernel build tree (it has no Makefile): name one, or leave KDIR out to build against $${d:-the running kernel's, once its headers are installed (linux-headers-$$(uname -r))}" >&2; exit 1; }
+else
 	@[ -n "$(KDIR)" ] && [ -f "$(KDIR)/Makefile" ] || { echo "svshm: no kernel headers to build svshm.ko against: apt-get install linux-headers-$$(uname -r) (or linux-headers-amd64), or make KDIR=/path/to/kernel/build" >&2; exit 1; }
+endif
 
 module: kdir-check
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -159,6 +179,10 @@ uninstall:
 
 check:
 	scripts/check.sh
+
+# The comment at the top of this file, so that the two never differ.
+help:
+	@awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' $(firstword $(MAKEFILE_LIST))
 
 demo:
 	scripts/demo.sh

@@ -8,11 +8,23 @@
 # error or sparse report.
 # -p: a plain build, without W=1 and sparse (the demo's: it needs a module,
 # not the checks, and sparse is built from source the first time).
+# A kernel without a build tree fails at once, in one line, before sparse
+# is built for nothing.
 set -eu
 plain=""
 [ "${1:-}" = -p ] && { plain=1; shift; }
+if [ -z "${1:-}" ]; then
+	echo "usage: build-module.sh [-p] KVER [KDIR] (the kernels: scripts/kernels.sh)" >&2
+	exit 1
+fi
 kver=$1
 kdir=${2:-/lib/modules/$kver/build}
+if [ ! -f "$kdir/Makefile" ]; then
+	have=$(for m in /lib/modules/*/build/Makefile; do [ -f "$m" ] && echo "$m"; done |
+		cut -d/ -f4 | tr '\n' ' ')
+	echo "build-module: no build tree for kernel $kver at $kdir (no Makefile); installed with headers: ${have:-none }(scripts/kernels.sh lists the test bed's)" >&2
+	exit 1
+fi
 top=$(cd "$(dirname "$0")/.." && pwd)
 dir=$top/build/kernel/$kver
 rm -rf "$dir"

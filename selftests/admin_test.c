@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * svshm(8), the admin command: status reports the loaded module (version,
- * ABI, parameters, segments of the instance named by --device, and that
- * they hold the module); unload is refused with one line while a segment
- * is attached, or exists at all, or an instance is mounted, and succeeds
- * once it is gone; load takes a path and parameters and refuses unknown
- * ones and a second load; as a user, load and unload say they need root.
+ * ABI, parameters, huge= among them, segments of the instance named by
+ * --device, and that they hold the module) and exits with LSB's status
+ * codes (0 loaded, 3 not loaded, 4 cannot tell); unload is refused with
+ * one line while a segment is attached, or exists at all, or an instance
+ * is mounted, and succeeds once it is gone; load takes a path and
+ * parameters, refuses unknown ones and a second load, and names the value
+ * the kernel refuses, leaving the module unloaded; as a user, load and
+ * unload say they need root.
  *
  * Root's tests need SVSHM_KO, the module's path (guest-tests.sh sets it),
  * and leave the module loaded. The svshm work is done in children, so that
@@ -83,9 +86,11 @@ TEST_F(root, status_of_loaded_module)
 	EXPECT_EQ(NULL, strstr(self->out, "version: ?")) TH_LOG("%s", self->out);
 	EXPECT_EQ(NULL, strstr(self->out, "srcversion: ?")) TH_LOG("%s", self->out);
 	EXPECT_NE(NULL, strstr(self->out, " shmmni=")) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, " userns_mounts=Y")) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, " huge=(unset)\n")) TH_LOG("%s", self->out);
 	EXPECT_NE(NULL, strstr(self->out, "segments: ")) TH_LOG("%s", self->out);
-	/* A device named that is none: one line, status 1. */
-	EXPECT_EQ(1, svshm("--device /nonexistent/svshm status", self->out, sizeof(self->out)));
+	/* A device named that is none: one line, and status cannot tell (4). */
+	EXPECT_EQ(4, svshm("--device /nonexistent/svshm status", self->out, sizeof(self->out)));
 	EXPECT_EQ(strlen(self->out) - 1, strcspn(self->out, "\n")) TH_LOG("one line: %s", self->out);
 	EXPECT_NE(NULL, strstr(self->out, "/nonexistent/svshm")) TH_LOG("%s", self->out);
 	EXPECT_EQ(1, svshm("--device /dev/svshm unload", self->out, sizeof(self->out)));
@@ -122,11 +127,11 @@ TEST_F(root, unload_refused_while_a_segment_exists)
 {
 	ASSERT_EQ(0, make_idle());
 	EXPECT_EQ(0, svshm("status", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
-	EXPECT_NE(NULL, strstr(self->out, "segments: 1 in /dev/svshm")) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "segments: 1 in /dev/svshm, 1 page (")) TH_LOG("%s", self->out);
 	EXPECT_NE(NULL, strstr(self->out, "svshm-ipcrm --all before unloading"))
 		TH_LOG("%s", self->out);
 	EXPECT_EQ(1, svshm("unload", self->out, sizeof(self->out)));
-	EXPECT_NE(NULL, strstr(self->out, "svshm: in use by 1 segments of /dev/svshm (remove them: svshm-ipcrm --all)"))
+	EXPECT_NE(NULL, strstr(self->out, "svshm: in use by 1 segment of /dev/svshm (remove it: svshm-ipcrm --all)"))
 		TH_LOG("%s", self->out);
 	EXPECT_EQ(strlen(self->out) - 1, strcspn(self->out, "\n")) TH_LOG("one line: %s", self->out);
 	if (access("/dev/svshm", F_OK)) {
@@ -166,17 +171,103 @@ TEST_F(root, unload_refused_while_attached)
 	ASSERT_EQ(1, read(go[0], &c, 1));
 	ASSERT_EQ('a', c);
 	EXPECT_EQ(1, svshm("unload", self->out, sizeof(self->out)));
-	EXPECT_NE(NULL, strstr(self->out, "svshm: in use by 1 attachments")) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "svshm: in use by 1 attachment (end its process"))
+		TH_LOG("%s", self->out);
 	EXPECT_EQ(strlen(self->out) - 1, strcspn(self->out, "\n")) TH_LOG("one line: %s", self->out);
 	EXPECT_EQ(0, access("/dev/svshm", F_OK));
 	ASSERT_EQ(1, write(done[1], "d", 1));
 	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
 	EXPECT_EQ(0, svshm("unload", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
 	EXPECT_NE(0, access("/dev/svshm", F_OK));
-	EXPECT_EQ(0, svshm("status", self->out, sizeof(self->out)));
+	EXPECT_EQ(3, svshm("status", self->out, sizeof(self->out)));
 	EXPECT_NE(NULL, strstr(self->out, "not loaded")) TH_LOG("%s", self->out);
 	EXPECT_EQ(1, svshm("unload", self->out, sizeof(self->out)));
 	EXPECT_NE(NULL, strstr(self->out, "not loaded")) TH_LOG("%s", self->out);
+}
+
+/* LSB's status codes, so that a script can test them: 0 loaded, 3 not, 4 cannot tell. */
+TEST_F(root, status_exit_codes)
+{
+	EXPECT_EQ(0, svshm("status", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_EQ(4, svshm("status junk", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_EQ(4, svshm("--nosuch status", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	ASSERT_EQ(0, svshm("unload", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_EQ(3, svshm("status", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_STREQ("svshm: not loaded (load it: svshm load)\n", self->out);
+	/* Not loaded is the answer, whatever device is named. */
+	EXPECT_EQ(3, svshm("--device /dev/svshm status", self->out, sizeof(self->out)))
+		TH_LOG("%s", self->out);
+	EXPECT_EQ(4, svshm("status junk", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	ASSERT_EQ(0, svshm("load", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_EQ(0, svshm("status", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+}
+
+/*
+ * A value the kernel refuses: one line that names it (and only it) with
+ * the module's description of the parameter, status 1, no module left.
+ */
+static void expect_refused(struct __test_metadata *_metadata, const char *args,
+			   const char *named, const char *innocent, const char *desc)
+{
+	char out[4096], want[256];
+
+	EXPECT_EQ(1, svshm(args, out, sizeof(out))) TH_LOG("svshm %s: %s", args, out);
+	snprintf(want, sizeof(want), "svshm: the kernel refused %s (", named);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("svshm %s: %s", args, out);
+	EXPECT_NE(NULL, strstr(out, desc)) TH_LOG("svshm %s: %s", args, out);
+	if (innocent)
+		EXPECT_EQ(NULL, strstr(out, innocent)) TH_LOG("svshm %s: %s", args, out);
+	EXPECT_EQ(strlen(out) - 1, strcspn(out, "\n")) TH_LOG("one line: %s", out);
+	EXPECT_NE(0, access("/sys/module/svshm", F_OK)) TH_LOG("svshm %s left it loaded", args);
+	EXPECT_NE(0, access("/dev/svshm", F_OK));
+	if (!access("/sys/module/svshm", F_OK))
+		svshm("unload", out, sizeof(out));
+}
+
+TEST_F(root, load_names_the_value_the_kernel_refuses)
+{
+	ASSERT_EQ(0, svshm("unload", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	/* The module's setter: out of range. */
+	expect_refused(_metadata, "load shmmni=99999", "shmmni=99999", NULL, "0 to 32768");
+	/* Among values it accepts, before and after. */
+	expect_refused(_metadata, "load shmmax=4096 shmmni=99999 shm_rmid_forced=1",
+		       "shmmni=99999", "shmmax=4096", "0 to 32768");
+	/* The kernel's own setters: not a number, too large, not a boolean. */
+	expect_refused(_metadata, "load shmall=junk", "shmall=junk", NULL, "Pages in all");
+	expect_refused(_metadata, "load shmmax=99999999999999999999999",
+		       "shmmax=99999999999999999999999", NULL, "Largest segment");
+	expect_refused(_metadata, "load userns_mounts=maybe", "userns_mounts=maybe", NULL,
+		       "user namespace");
+	/* The module's init: huge= is checked there, after the setters. */
+	expect_refused(_metadata, "load shmmni=7 huge=sometimes", "huge=sometimes", "shmmni=7",
+		       "within_size");
+	/* Two refused: both named, on one line. */
+	expect_refused(_metadata, "load shmmni=-1 shmall=junk", "shmmni=-1", NULL,
+		       ") and shmall=junk (shmall: Pages");
+	ASSERT_EQ(0, svshm("load", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_EQ(4096, param("shmmni"));
+}
+
+/* huge= in status's parameters: what was given at load, or (unset). */
+TEST_F(root, status_shows_huge)
+{
+	char args[PATH_MAX + 64];
+
+	ASSERT_EQ(0, svshm("status", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, " huge=(unset)\n")) TH_LOG("%s", self->out);
+	/* tmpfs takes huge= only where the kernel has transparent huge pages. */
+	if (access("/sys/kernel/mm/transparent_hugepage/shmem_enabled", F_OK))
+		SKIP(return, "no transparent huge pages for shmem");
+	ASSERT_EQ(0, svshm("unload", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	snprintf(args, sizeof(args), "load --module %s huge=within_size", getenv("SVSHM_KO"));
+	ASSERT_EQ(0, svshm(args, self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_EQ(0, svshm("status", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, " huge=within_size\n")) TH_LOG("%s", self->out);
+	/* Back to the default, for the tests after this one. */
+	ASSERT_EQ(0, svshm("unload", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	ASSERT_EQ(0, svshm("load", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_EQ(0, svshm("status", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, " huge=(unset)\n")) TH_LOG("%s", self->out);
 }
 
 TEST_F(root, load_path_and_parameters)
@@ -223,7 +314,7 @@ TEST_F(root, unload_refused_while_an_instance_is_mounted)
 		ASSERT_EQ(0, err) TH_LOG("mount -t svshm: %s", strerror(err));
 	}
 	EXPECT_EQ(1, svshm("unload", self->out, sizeof(self->out)));
-	EXPECT_NE(NULL, strstr(self->out, "other references")) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "in use by 1 other reference (")) TH_LOG("%s", self->out);
 	EXPECT_NE(NULL, strstr(self->out, "findmnt -t svshm")) TH_LOG("%s", self->out);
 	EXPECT_EQ(strlen(self->out) - 1, strcspn(self->out, "\n")) TH_LOG("one line: %s", self->out);
 	EXPECT_EQ(0, umount(dir));
@@ -248,6 +339,7 @@ TEST(user_needs_root)
 	EXPECT_EQ(1, svshm("load", out, sizeof(out)));
 	EXPECT_NE(NULL, strstr(out, "load needs root")) TH_LOG("%s", out);
 	EXPECT_EQ(0, svshm("status", out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, " huge=")) TH_LOG("%s", out);
 }
 
 TEST_HARNESS_MAIN

@@ -8,7 +8,10 @@
  * load finds the module as modprobe does (modules.dep of the running
  * kernel), or takes a path: --module PATH, else $SVSHM_KO (a guest or a
  * build tree has no modules installed). Errors are one line that says
- * what to do. Exit status 0, or 1 on any error.
+ * what to do. status exits with LSB's codes for an init script's status
+ * action, so that a script can test it: 0 loaded, 3 not loaded, 4 cannot
+ * tell (and never 1, which LSB gives a dead service's stale pid file);
+ * load and unload exit 0, or 1 on any error.
  *
  * Every segment, in any instance, holds a reference on the module, as
  * every attachment and open descriptor does: the kernel refuses to unload
@@ -40,6 +43,10 @@
 #define MODNAME "svshm"
 #define SYSMOD "/sys/module/" MODNAME
 
+/* status's exit codes (LSB's: "program is not running", "status is unknown"). */
+#define STATUS_NOT_LOADED	3
+#define STATUS_UNKNOWN		4
+
 static void usage(FILE *out)
 {
 	fprintf(out, "Usage:\n"
@@ -55,8 +62,17 @@ static void usage(FILE *out)
 		"                     $SVSHM_DEVICE, else /dev/svshm)\n"
 		" -h, --help          display this help\n"
 		" -V, --version       display version\n\n"
-		"Parameters of load: shmmax, shmall, shmmni, shm_rmid_forced\n"
-		"(svshm(4)). Exit status: 0, or 1 on any error.\n", PROG, PROG, PROG);
+		"Parameters of load: shmmax, shmall, shmmni, shm_rmid_forced,\n"
+		"userns_mounts, huge (svshm(4)).\n\n"
+		"Exit status: status: 0 loaded, 3 not loaded, 4 cannot tell (no\n"
+		"sysfs, a device named that cannot be opened, a bad argument), as\n"
+		"LSB's status; load, unload: 0, or 1 on any error.\n", PROG, PROG, PROG);
+}
+
+/* "s" unless @n is 1: "1 segment", "2 segments". */
+static const char *plural(unsigned long n)
+{
+	return n == 1 ? "" : "s";
 }
 
 static int fail(const char *fmt, const char *arg)
@@ -138,15 +154,27 @@ static int census(unsigned long *live, unsigned long *dest, unsigned long *nattc
 	return 0;
 }
 
+/*
+ * Every parameter the module declares, as sysfs reads them back; "?" for
+ * one it cannot read. huge= unset (native's placement, the system's
+ * shmem_enabled) reads back as "(null)", or empty after "huge=".
+ */
 static void print_params(void)
 {
-	static const char *const names[] = { "shmmax", "shmall", "shmmni", "shm_rmid_forced" };
+	static const char *const names[] = {
+		"shmmax", "shmall", "shmmni", "shm_rmid_forced", "userns_mounts", "huge",
+	};
 	char path[128], buf[64];
+	const char *v;
 
 	printf("parameters:");
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		snprintf(path, sizeof(path), SYSMOD "/parameters/%s", names[i]);
-		printf(" %s=%s", names[i], *first_line(path, buf, sizeof(buf)) ? buf : "?");
+		v = first_line(path, buf, sizeof(buf));
+		if (!strcmp(names[i], "huge") && (!strcmp(v, "(null)") ||
+						  (!*v && !access(path, R_OK))))
+			v = "(unset)";
+		printf(" %s=%s", names[i], *v ? v : "?");
 	}
 	printf("\n");
 }
@@ -164,8 +192,8 @@ static void print_segments(int fd, const char *dev, const char *opt)
 		printf("segments: ? (%s: %s)\n", dev, strerror(errno));
 		return;
 	}
-	printf("segments: %lu in %s, %lu pages (%lu resident), %lu attachments", segs, dev,
-	       pages, resident, nattch);
+	printf("segments: %lu in %s, %lu page%s (%lu resident), %lu attachment%s", segs, dev,
+	       pages, plural(pages), resident, nattch, plural(nattch));
 	if (segs)
 		printf(" (they hold svshm.ko: remove them with svshm-ipcrm%s%s --all before unloading)",
 		       opt ? " --device " : "", opt ? dev : "");
@@ -181,23 +209,39 @@ static int status(struct kmod_ctx *ctx, const char *device)
 	char buf[128];
 	int state, fd;
 
-	if (kmod_module_new_from_name(ctx, MODNAME, &mod) < 0)
-		return fail("%s", "out of memory");
+	if (kmod_module_new_from_name(ctx, MODNAME, &mod) < 0) {
+		fail("%s", "out of memory");
+		return STATUS_UNKNOWN;
+	}
 	state = kmod_module_get_initstate(mod);
+	/*
+	 * No /sys/module/svshm is "not loaded" only where sysfs is there to
+	 * say so: a chroot or a container without it cannot tell.
+	 */
 	if (state < 0) {
-		printf("svshm: not loaded (load it: svshm load)\n");
 		kmod_module_unref(mod);
-		return EXIT_OK;
+		if (state == -ENOENT && !access("/sys/module", F_OK)) {
+			printf("svshm: not loaded (load it: svshm load)\n");
+			return STATUS_NOT_LOADED;
+		}
+		if (state == -ENOENT)
+			fprintf(stderr, "%s: cannot tell whether svshm.ko is loaded: /sys/module: %s (no sysfs here?)\n",
+				PROG, strerror(errno));
+		else
+			fprintf(stderr, "%s: cannot tell whether svshm.ko is loaded: %s: %s\n",
+				PROG, SYSMOD "/initstate", strerror(-state));
+		return STATUS_UNKNOWN;
 	}
 	/*
 	 * A device that cannot be opened has said so in one line. A device
-	 * named (--device, SVSHM_DEVICE) must be there: status fails; without
-	 * /dev/svshm, status goes on with what the module's sysfs says.
+	 * named (--device, SVSHM_DEVICE) must be there: status cannot tell
+	 * about its instance; without /dev/svshm, status goes on with what
+	 * the module's sysfs says.
 	 */
 	fd = tool_device(PROG, device, &dev);
 	if (fd < 0 && (device || (getenv("SVSHM_DEVICE") && *getenv("SVSHM_DEVICE")))) {
 		kmod_module_unref(mod);
-		return EXIT_FAIL;
+		return STATUS_UNKNOWN;
 	}
 	printf("svshm: %s\n", kmod_module_initstate_str(state));
 	printf("version: %s\n", *first_line(SYSMOD "/version", buf, sizeof(buf)) ? buf : "?");
@@ -316,6 +360,139 @@ static const char *why_eperm(void)
 	return SIGNATURE_REFUSED;
 }
 
+/*
+ * Which parameter the kernel refused. finit_module() answers a whole load
+ * with one errno (EINVAL, or a setter's ERANGE or ENOSPC), and the kernel
+ * is the authority on values: ranges copied here would drift from the
+ * module's, and most parameters state none. Loading again with each
+ * parameter alone would find the culprit, but every value the kernel
+ * accepts would then load the module for a moment: its init runs,
+ * /dev/svshm appears, and a process that opens it, or makes a segment,
+ * keeps a module loaded with values nobody asked for. The kernel names
+ * the culprit already, in its log: parse_args() logs
+ *   svshm: `VALUE' invalid for parameter `NAME'
+ * for each value a setter refuses (and goes on to the next), and the
+ * module's init logs "svshm: NAME=VALUE: why" for a value it checks
+ * itself (huge=). So the log is read through /dev/kmsg from where it
+ * ended just before the load: this load's records, whatever else the
+ * buffer holds. Without it (no CAP_SYSLOG under dmesg_restrict, no
+ * printk), the line says where to look instead.
+ */
+
+/* /dev/kmsg at its end, for what the kernel logs from now on; -1 if none. */
+static int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0 && lseek(fd, 0, SEEK_END) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* Whether @s holds @a (@n long) quoted as the kernel quotes: `a' or 'a'. */
+static int quoted(const char *s, const char *a, size_t n)
+{
+	for (const char *p = s; (p = strstr(p, a)); p++)
+		if (p > s && (p[-1] == '`' || p[-1] == '\'') && p[n] == '\'')
+			return 1;
+	return 0;
+}
+
+/* Whether the kernel's message @msg refuses NAME=VALUE @arg. */
+static int refuses(const char *msg, const char *arg)
+{
+	static const char prefix[] = MODNAME ": ";
+	size_t n = strcspn(arg, "="), len = strlen(arg);
+	const char *value = arg + n + 1, *p;
+	char name[64];
+
+	if (strncmp(msg, prefix, sizeof(prefix) - 1) || n >= sizeof(name))
+		return 0;
+	msg += sizeof(prefix) - 1;
+	if (!strncmp(msg, arg, len) && (msg[len] == ':' || msg[len] == ' ' || !msg[len]))
+		return 1;
+	snprintf(name, sizeof(name), "%.*s", (int)n, arg);
+	p = strstr(msg, " for parameter ");
+	return p && quoted(p, name, n) && quoted(msg, value, strlen(value));
+}
+
+/* The module's description of parameter @arg (NAME=...), or NULL; free() it. */
+static char *param_desc(struct kmod_module *mod, const char *arg)
+{
+	struct kmod_list *info = NULL, *l;
+	size_t n = strcspn(arg, "=");
+	char *desc = NULL;
+
+	if (kmod_module_get_info(mod, &info) < 0)
+		return NULL;
+	kmod_list_foreach(l, info) {
+		const char *v = kmod_module_info_get_value(l);
+
+		if (!desc && !strcmp(kmod_module_info_get_key(l), "parm") && v &&
+		    !strncmp(v, arg, n) && v[n] == ':' && v[n + 1])
+			desc = strdup(v + n + 1);
+	}
+	kmod_module_info_free_list(info);
+	return desc;
+}
+
+/*
+ * The kernel refused the load with @err, the values given in @argv being
+ * the likely cause. One line naming each one the kernel's log (@kmsg)
+ * refuses, with the module's description of it, where the values are
+ * told; else one line that names them all and where to look.
+ */
+static int refused(struct kmod_module *mod, int kmsg, int argc, char **argv, int err)
+{
+	char rec[4096], *msg, *desc;
+	unsigned char *hit = calloc((size_t)argc + 1, 1);
+	int named = 0;
+	ssize_t n;
+
+	if (!hit)
+		return fail("%s", "out of memory");
+	/* One record a read: "PRIO,SEQ,USEC,FLAGS;MESSAGE\n" (then " KEY=VALUE" lines). */
+	while (kmsg >= 0 && ((n = read(kmsg, rec, sizeof(rec) - 1)) > 0 ||
+			     (n < 0 && (errno == EPIPE || errno == EINTR)))) {
+		if (n <= 0)
+			continue;	/* EPIPE: overwritten records, read on */
+		rec[n] = 0;
+		msg = strchr(rec, ';');
+		if (!msg)
+			continue;
+		msg++;
+		msg[strcspn(msg, "\n")] = 0;
+		for (int i = 0; i < argc; i++)
+			hit[i] |= refuses(msg, argv[i]);
+	}
+	for (int i = 0; i < argc; i++) {
+		if (!hit[i])
+			continue;
+		desc = param_desc(mod, argv[i]);
+		if (!named)
+			fprintf(stderr, "%s: the kernel refused", PROG);
+		fprintf(stderr, "%s %s", named ? " and" : "", argv[i]);
+		if (desc)
+			fprintf(stderr, " (%.*s: %s)", (int)strcspn(argv[i], "="), argv[i], desc);
+		free(desc);
+		named = 1;
+	}
+	free(hit);
+	if (named) {
+		fputc('\n', stderr);
+		return EXIT_FAIL;
+	}
+	if (!argc)
+		return fail("the kernel refused the module: %s (dmesg says why)", strerror(-err));
+	fprintf(stderr, "%s: the kernel refused the module or a value of", PROG);
+	for (int i = 0; i < argc; i++)
+		fprintf(stderr, " %s", argv[i]);
+	fprintf(stderr, ": %s (dmesg says which)\n", strerror(-err));
+	return EXIT_FAIL;
+}
+
 static int load(struct kmod_ctx *ctx, const char *path, int argc, char **argv)
 {
 	struct kmod_module *mod = NULL;
@@ -323,7 +500,7 @@ static int load(struct kmod_ctx *ctx, const char *path, int argc, char **argv)
 	char opts[1024] = "";
 	struct utsname u;
 	size_t used = 0;
-	int err;
+	int err, kmsg;
 
 	if (geteuid() != 0)
 		return fail("%s", "load needs root: sudo svshm load");
@@ -351,6 +528,7 @@ static int load(struct kmod_ctx *ctx, const char *path, int argc, char **argv)
 						 used ? " " : "", argv[i]);
 	}
 	if (!err) {
+		kmsg = kmsg_open();
 		err = kmod_module_insert_module(mod, 0, opts);
 		switch (err) {
 		case 0:
@@ -367,7 +545,15 @@ static int load(struct kmod_ctx *ctx, const char *path, int argc, char **argv)
 			err = fail("%s", SIGNATURE_REFUSED);
 			break;
 		case -EINVAL:
-			err = fail("%s", "the kernel refused a parameter's value or the module (dmesg says which)");
+			err = refused(mod, kmsg, argc, argv, err);
+			break;
+		case -ERANGE:
+		case -ENOSPC:
+			if (argc) {
+				err = refused(mod, kmsg, argc, argv, err);
+				break;
+			}
+			err = fail("cannot load: %s", strerror(-err));
 			break;
 		case -EPERM:
 			err = fail("%s", why_eperm());
@@ -375,6 +561,8 @@ static int load(struct kmod_ctx *ctx, const char *path, int argc, char **argv)
 		default:
 			err = fail("cannot load: %s", strerror(-err));
 		}
+		if (kmsg >= 0)
+			close(kmsg);
 	}
 	kmod_module_unref(mod);
 	return err ? EXIT_FAIL : EXIT_OK;
@@ -396,17 +584,20 @@ static void in_use(int refs, unsigned long live, unsigned long dest, unsigned lo
 
 	fprintf(stderr, "%s: in use by", PROG);
 	if (live) {
-		fprintf(stderr, " %lu segments of /dev/svshm (remove them: svshm-ipcrm --all)", live);
+		fprintf(stderr, " %lu segment%s of /dev/svshm (remove %s: svshm-ipcrm --all)", live,
+			plural(live), live == 1 ? "it" : "them");
 		sep = nattch && rest > 0 ? "," : " and";
 	}
 	if (nattch) {
-		fprintf(stderr, "%s %lu attachments (end those processes: svshm-ipcs -p shows who)",
-			sep, nattch);
+		fprintf(stderr, "%s %lu attachment%s (end %s: svshm-ipcs -p shows who)", sep, nattch,
+			plural(nattch), nattch == 1 ? "its process" : "those processes");
 		sep = " and";
 	}
-	if (rest > 0 || (!live && !nattch))
-		fprintf(stderr, "%s %ld other references (open descriptors of a device, svshm mounts and their segments: findmnt -t svshm)",
-			sep, rest > 0 ? rest : (long)refs);
+	if (rest > 0 || (!live && !nattch)) {
+		rest = rest > 0 ? rest : refs;
+		fprintf(stderr, "%s %ld other reference%s (open descriptors of a device, svshm mounts and their segments: findmnt -t svshm)",
+			sep, rest, plural((unsigned long)rest));
+	}
 	fprintf(stderr, "\n");
 }
 
@@ -438,6 +629,25 @@ static int unload(struct kmod_ctx *ctx)
 	return err ? EXIT_FAIL : EXIT_OK;
 }
 
+/*
+ * The command word, read ahead of getopt, so that a status command line
+ * svshm cannot parse still exits with one of status's codes: options
+ * (with their separate arguments) come first, then the command.
+ */
+static const char *command_word(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return i + 1 < argc ? argv[i + 1] : NULL;
+		if (argv[i][0] != '-' || !argv[i][1])
+			return argv[i];
+		if (!strcmp(argv[i], "-m") || !strcmp(argv[i], "--module") ||
+		    !strcmp(argv[i], "--device"))
+			i++;
+	}
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -447,7 +657,8 @@ int main(int argc, char **argv)
 		{ "device", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = getenv("SVSHM_KO"), *device = NULL, *cmd;
+	const char *path = getenv("SVSHM_KO"), *device = NULL, *cmd = command_word(argc, argv);
+	int bad = cmd && !strcmp(cmd, "status") ? STATUS_UNKNOWN : EXIT_FAIL;
 	struct kmod_ctx *ctx;
 	int opt, ret;
 
@@ -468,12 +679,13 @@ int main(int argc, char **argv)
 			return EXIT_OK;
 		default:
 			fprintf(stderr, "Try '%s --help' for more information.\n", PROG);
-			return EXIT_FAIL;
+			return bad;
 		}
 	}
 	if (optind >= argc)
 		return fail("%s", "no command: status, load or unload (svshm --help)");
 	cmd = argv[optind++];
+	bad = strcmp(cmd, "status") ? EXIT_FAIL : STATUS_UNKNOWN;
 	/* load takes its options after the command too, as modprobe users type. */
 	if (!strcmp(cmd, "load")) {
 		while (optind + 1 < argc && (!strcmp(argv[optind], "--module") ||
@@ -488,15 +700,19 @@ int main(int argc, char **argv)
 		device = argv[optind + 1];
 		optind += 2;
 	}
-	if (strcmp(cmd, "load") && optind < argc)
-		return fail("unexpected argument '%s' (svshm --help)", argv[optind]);
+	if (strcmp(cmd, "load") && optind < argc) {
+		fail("unexpected argument '%s' (svshm --help)", argv[optind]);
+		return bad;
+	}
 	if (device && strcmp(cmd, "status"))
 		return fail("%s", "--device goes with status only (svshm --help)");
 	if (path && !*path)
 		path = NULL;
 	ctx = kmod_new(NULL, NULL);
-	if (!ctx)
-		return fail("%s", "cannot start libkmod");
+	if (!ctx) {
+		fail("%s", "cannot start libkmod");
+		return bad;
+	}
 	if (!strcmp(cmd, "status"))
 		ret = status(ctx, device);
 	else if (!strcmp(cmd, "load"))
