@@ -116,8 +116,12 @@ build/svshm.pc: svshm.pc.in dkms.conf
 deps:
 	scripts/install-deps.sh
 
-# The kernel release KDIR builds for: the module's directory under /lib/modules.
-KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# The kernel release KDIR builds for, as uname -r gives it: the module's
+# directory under /lib/modules. Not include/config/kernel.release, which
+# Debian's 6.1 headers fill with the upstream version (6.1.192 for the
+# kernel that says 6.1.0-57-amd64): modules_install is told this one.
+KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
 # Nothing outside DESTDIR: the module goes under $(DESTDIR)/lib/modules
 # (INSTALL_MOD_PATH), and depmod runs only for a real install (DESTDIR
@@ -125,8 +129,8 @@ KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 # The kernel's modules_install talks of a signing key and a System.map that
 # a module built out of tree has no use for: its output is shown only when
 # it fails, or with V=1.
-MODULES_INSTALL = $(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
-	INSTALL_MOD_DIR=updates DEPMOD=true modules_install
+MODULES_INSTALL = $(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KVER) \
+	INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates DEPMOD=true modules_install
 install: module install-user
 ifeq ($(V),1)
 	$(MODULES_INSTALL)

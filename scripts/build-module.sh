@@ -24,7 +24,7 @@ dir=$top/build/kernel/$kver
 plain_key() {
 	{
 		echo "$kver $kdir"
-		cat "$kdir/include/config/kernel.release" "$kdir/.config" "$kdir/Module.symvers"
+		cat "$kdir/include/generated/utsrelease.h" "$kdir/.config" "$kdir/Module.symvers"
 		${CC:-gcc} --version | head -n 1
 		cd "$top" && find Kbuild dkms.conf module uapi -type f \
 			\( -name Kbuild -o -name dkms.conf -o -name '*.[ch]' \) |
