@@ -8,7 +8,7 @@
 # make, make install, and a program built with pkg-config --cflags --libs
 # svshm, run without LD_LIBRARY_PATH. Each step is a TAP line, with its
 # time; the status is 1 if any failed. Uncommitted changes are not in the
-# clone. Needs root (chroot, mount) and debootstrap.
+# clone. Needs root (chroot, mount: skipped otherwise) and debootstrap.
 #
 # The root is made once into the cache (fresh-root/, under its lock), from
 # the Debian mirror this machine's apt sources name (scripts/mirror.sh),
@@ -26,12 +26,15 @@ work=$top/build/fresh-root
 root=$work/root
 log=$work/log
 
-if [ "$(id -u)" -ne 0 ] || ! command -v debootstrap >/dev/null; then
-	echo "fresh-root: needs root and debootstrap (apt-get install debootstrap)" >&2
-	exit 2
+if [ "$(id -u)" -ne 0 ]; then
+	echo "ok 1 - fresh root # SKIP needs root (chroot, mount)"
+	exit 0
 fi
 codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-[ -n "$codename" ] || { echo "fresh-root: no VERSION_CODENAME in /etc/os-release" >&2; exit 2; }
+if [ -z "$codename" ] || ! command -v debootstrap >/dev/null; then
+	echo "not ok 1 - fresh root: needs debootstrap (apt-get install debootstrap) and a Debian release"
+	exit 1
+fi
 include=git,make
 base=$cache/$codename-minbase-$(echo "$include" | tr , -).tar
 
@@ -84,10 +87,13 @@ step() {
 }
 
 # in_root COMMAND: a shell command line, as root in the clone, with a
-# login's environment and nothing of this one's.
+# login's environment and nothing of this one's. INITRD=No: the root never
+# boots its kernel (the demo's guest has an initramfs of its own), so the
+# kernel's package makes it none: tens of seconds that would prove nothing.
 in_root() {
 	env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-		LANG=C.UTF-8 TERM=dumb timeout 1800 chroot "$root" /bin/sh -c "cd /root/svshm && $1"
+		LANG=C.UTF-8 TERM=dumb INITRD=No \
+		timeout 1800 chroot "$root" /bin/sh -c "cd /root/svshm && $1"
 }
 
 # The release as debootstrap makes it, with the apt sources a Debian
