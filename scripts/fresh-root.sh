@@ -186,8 +186,8 @@ EOF
 		grep -q "^libsvshm: cannot open /dev/svshm" prog.err'
 }
 
-echo "# fresh root: $codename minbase + $include, log $log"
-step "a minimal Debian $codename (debootstrap minbase, $include) and a git clone of HEAD" fresh &&
+echo "# fresh root: $codename, log $log"
+step "a minimal Debian $codename (debootstrap minbase, git, make) and a git clone of HEAD" fresh &&
 	step "make demo, as root: installs its packages, builds svshm.ko, it worked" demo 1 &&
 	step "make demo again: svshm.ko not rebuilt, it worked" demo 0 &&
 	step "make: libraries, tools, svshm.ko" in_root make &&
