@@ -226,7 +226,9 @@ if [ -n "$fresh" ]; then
 	[ -f build/fresh-root.secs ] && read -r secs rc <build/fresh-root.secs
 	echo "# fresh root: ran $secs s (beside the rest), exit $rc, log build/fresh-root/log"
 	count_tap build/fresh-root.tap
-	check "fresh root: ran to its end" test -f build/fresh-root.secs
+	# A run that stopped without a "not ok" was killed, or broke.
+	fresh_ended() { [ "$rc" = 0 ] || grep -q '^not ok' build/fresh-root.tap; }
+	check "fresh root: ran to its end" fresh_ended
 	summary="$summary
 # | fresh root | - | $((passed - p0)) | $((failed - f0)) | $secs s |"
 fi
