@@ -136,15 +136,29 @@ build/svshm.pc: svshm.pc.in dkms.conf
 deps:
 	scripts/install-deps.sh
 
-# The kernel release KDIR builds for: the module's directory under /lib/modules.
-KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# The kernel release KDIR builds for, as uname -r gives it: the module's
+# directory under /lib/modules. Not include/config/kernel.release, which
+# Debian's 6.1 headers fill with the upstream version (6.1.192 for the
+# kernel that says 6.1.0-57-amd64): modules_install is told this one.
+KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
 # Nothing outside DESTDIR: the module goes under $(DESTDIR)/lib/modules
 # (INSTALL_MOD_PATH), and depmod runs only for a real install (DESTDIR
 # empty); a staged tree (a package) runs depmod where it is installed.
+# The kernel's modules_install talks of a signing key and a System.map that
+# a module built out of tree has no use for: its output is shown only when
+# it fails, or with V=1.
+MODULES_INSTALL = $(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KVER) \
+	INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates DEPMOD=true modules_install
 install: module install-user
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates \
-		DEPMOD=true modules_install
+ifeq ($(V),1)
+	$(MODULES_INSTALL)
+else
+	@echo "modules_install: svshm.ko into $(DESTDIR)/lib/modules/$(KVER)/updates"
+	@$(MODULES_INSTALL) >build/modules_install.log 2>&1 || \
+		{ cat build/modules_install.log >&2; exit 1; }
+endif
 	$(if $(DESTDIR),,depmod -a $(KVER))
 
 install-user: lib tools build/svshm.pc
@@ -163,6 +177,12 @@ install-user: lib tools build/svshm.pc
 	done
 	install -D -m 0644 data/svshm-modules-load.conf $(DESTDIR)$(MODULESLOADDIR)/svshm.conf
 	install -D -m 0644 data/60-svshm.rules $(DESTDIR)$(UDEVRULESDIR)/60-svshm.rules
+	$(LDCONFIG)
+
+# A real install (DESTDIR empty) refreshes the dynamic linker's cache, or a
+# program linked with -lsvshm finds no libsvshm.so.1 until someone runs
+# ldconfig; LIBDIR must be one of its directories (/usr/local/lib is).
+LDCONFIG = $(if $(DESTDIR),,ldconfig)
 
 # What install put there, file by file (the directories stay: others may share them).
 uninstall:
@@ -176,6 +196,7 @@ uninstall:
 		$(DESTDIR)$(BINDIR)/svshm-ipcmk $(DESTDIR)$(SBINDIR)/svshm \
 		$(DESTDIR)$(MODULESLOADDIR)/svshm.conf $(DESTDIR)$(UDEVRULESDIR)/60-svshm.rules
 	for m in $(MANPAGES); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m#man/}; done
+	$(LDCONFIG)
 
 check:
 	scripts/check.sh

@@ -7,7 +7,9 @@
 # is too old for 7.x headers). Print the .ko's path; fail on any warning,
 # error or sparse report.
 # -p: a plain build, without W=1 and sparse (the demo's: it needs a module,
-# not the checks, and sparse is built from source the first time).
+# not the checks, and sparse is built from source the first time), made
+# once per kernel and module source: a later -p build with the same kernel
+# tree, compiler and sources prints the module it already has.
 # A kernel without a build tree fails at once, in one line, before sparse
 # is built for nothing.
 set -eu
@@ -27,12 +29,35 @@ if [ ! -f "$kdir/Makefile" ]; then
 fi
 top=$(cd "$(dirname "$0")/.." && pwd)
 dir=$top/build/kernel/$kver
+
+# The plain build's key: what the module is made of. The kernel tree by its
+# release, configuration and exported symbols (a rebuilt or upgraded tree
+# changes them), the compiler, and every source file of the module.
+plain_key() {
+	{
+		echo "$kver $kdir"
+		cat "$kdir/include/generated/utsrelease.h" "$kdir/.config" "$kdir/Module.symvers"
+		${CC:-gcc} --version | head -n 1
+		cd "$top" && find Kbuild dkms.conf module uapi -type f \
+			\( -name Kbuild -o -name dkms.conf -o -name '*.[ch]' \) |
+			LC_ALL=C sort | xargs md5sum
+	} 2>/dev/null | md5sum | cut -d' ' -f1
+}
+if [ -n "$plain" ]; then
+	key=$(plain_key)
+	if [ -f "$dir/svshm.ko" ] && [ "$(cat "$dir/.plain-key" 2>/dev/null)" = "$key" ]; then
+		echo "$dir/svshm.ko"
+		exit 0
+	fi
+fi
+echo "build-module: building svshm.ko for $kver..." >&2
 rm -rf "$dir"
 mkdir -p "$dir"
 cp -r "$top/Kbuild" "$top/dkms.conf" "$top/module" "$top/uapi" "$dir/"
 log=$dir/build.log
 if [ -n "$plain" ]; then
 	make -C "$kdir" M="$dir" modules >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
+	echo "$key" >"$dir/.plain-key"
 	echo "$dir/svshm.ko"
 	exit 0
 fi

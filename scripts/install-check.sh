@@ -13,7 +13,9 @@ mkdir -p "$tree" "$d"
 cd "$top"
 cp -r Kbuild Makefile dkms.conf svshm.pc.in module uapi lib tools man data scripts "$tree/"
 rm -f "$tree"/lib/*.so "$tree"/lib/*.so.*
-kver=$(cat "$(scripts/kdir.sh)/include/config/kernel.release")
+# The release as the Makefile's KVER reads it (Debian's 6.1 headers put
+# another in include/config/kernel.release).
+kver=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$(scripts/kdir.sh)/include/generated/utsrelease.h")
 leak() { ls /lib/modules/"$kver"/updates/svshm.ko* 2>/dev/null; }
 [ -z "$(leak)" ] || { echo "install-check: svshm.ko already in /lib/modules/$kver/updates"; exit 1; }
 make -s -C "$tree" install DESTDIR="$d" PREFIX=/usr >"$top/build/install-check/install.log" 2>&1 ||

@@ -18,22 +18,11 @@ opts="-o Dir::Etc::sourcelist=$apt/sources.list -o Dir::Etc::sourceparts=-
  -o Dir::State::status=$apt/status -o Acquire::Check-Valid-Until=false
  -o Debug::NoLocking=1 -o APT::Sandbox::User=root"
 
-# The mirror: the first Debian archive URI in the machine's apt sources
-# (one-line .list or deb822 .sources), never a security or third-party one.
-mirror() {
-	{
-		cat /etc/apt/sources.list 2>/dev/null | awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) { print $i; break } }'
-		cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '$1 == "URIs:" { for (i = 2; i <= NF; i++) print $i }'
-		cat /etc/apt/sources.list.d/*.list 2>/dev/null | awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) { print $i; break } }'
-	} | grep -E '/debian/?$' | head -n 1
-}
-
 # Refresh the private lists once (a later run reuses them).
 apt_lists() {
 	cache_lock apt 8
 	[ -f "$apt/.updated" ] && return 0
-	m=$(mirror)
-	if [ -z "$m" ]; then
+	if ! m=$("$here/mirror.sh"); then
 		echo "newest-source: no Debian mirror in /etc/apt/sources*" >&2
 		exit 1
 	fi
