@@ -42,10 +42,9 @@ CFLAGS += -Wall -Wextra -Werror -D_GNU_SOURCE -Iuapi -Ilib
 LDLIBS_T := -lpthread
 
 LIBS := lib/libsvshm.so.1 lib/libsvshm.so lib/libsvshm-preload.so
-TESTS := $(patsubst %.c,build/%,$(wildcard selftests/*_test.c)) build/selftests/nodev \
-	 build/selftests/torture build/selftests/fuzz \
-	 build/selftests/faultinject build/selftests/bench build/selftests/insns \
-	 build/selftests/abi_peer_v1 build/selftests/abi_peer_v3
+include selftests/programs.mk
+TESTS := $(patsubst %.c,build/%,$(wildcard selftests/*_test.c)) \
+	 $(addprefix build/selftests/,$(SVSHM_HELPERS) $(SVSHM_ABI_PEERS) $(SVSHM_MEASURES))
 TOOLS := build/tools/svshm-demo build/tools/svshm-ipcs build/tools/svshm-ipcrm \
 	 build/tools/svshm-ipcmk build/tools/svshm
 KSFT = $(shell scripts/kernel-source.sh)/tools/testing/selftests
@@ -102,6 +101,11 @@ lib/libsvshm-preload.so: lib/svshm.c lib/preload.c lib/svshm.h uapi/linux/svshm.
 	$(CC) $(CFLAGS) -fPIC -shared $(CPPFLAGS) $(LDFLAGS) -o $@ lib/svshm.c lib/preload.c
 
 build/selftests/%: selftests/%.c $(wildcard selftests/*.h) lib/svshm.c lib/svshm.h uapi/linux/svshm.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -isystem $(KSFT) -Iselftests -o $@ $< lib/svshm.c $(LDLIBS_T)
+
+# The measurements: make bench and make insns run them in the guests.
+build/selftests/%: selftests/bench/%.c $(wildcard selftests/*.h) lib/svshm.c lib/svshm.h uapi/linux/svshm.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -isystem $(KSFT) -Iselftests -o $@ $< lib/svshm.c $(LDLIBS_T)
 
@@ -229,5 +233,5 @@ clean:
 		modules.order Module.symvers .*.cmd module/*.o module/.*.cmd \
 		module/probes/*.o module/probes/.*.cmd
 	# A kselftest build without O= writes beside the sources (selftests/.gitignore).
-	cd selftests && rm -f *_test nodev torture fuzz faultinject bench insns abi_peer_v1 \
-		abi_peer_v3 svshm svshm-ipcs svshm-ipcrm svshm-ipcmk libsvshm-preload.so
+	cd selftests && rm -f *_test $(SVSHM_HELPERS) $(SVSHM_ABI_PEERS) $(SVSHM_MEASURES) \
+		$(SVSHM_TEST_TOOLS)

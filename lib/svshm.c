@@ -418,9 +418,10 @@ static int svshm_take(int failed)
 
 /*
  * The ioctl system call, issued here: -errno on failure, as the kernel
- * returns it. glibc's ioctl() is variadic and carries a stack protector;
- * its wrapper was most of what a call spent in user space (issue 10's
- * bench), and every shm* call is one ioctl. The call is the same to the
+ * returns it. glibc's ioctl() is variadic and carries a stack protector:
+ * its wrapper takes several times the instructions of the system call
+ * instruction and its setup (make insns counts them, which holds on any
+ * CPU), and every shm* call is one ioctl. The call is the same to the
  * kernel, seccomp and strace; only a preloaded library that wraps ioctl()
  * itself no longer sees it.
  */

@@ -88,8 +88,8 @@ svshm_vm_get_policy(struct vm_area_struct *vma, unsigned long addr)
  * How to free after a grace period. Where the slab has sheaves,
  * kfree_rcu() batches per CPU and costs least; before them it drained its
  * batches from workqueue items, and call_rcu() with a callback that
- * kfree()s, as native frees a segment, was 3 to 4 % faster on a
- * create-and-remove loop on 6.12 (make bench). A kernel whose slab has
+ * kfree()s, as native frees a segment, was faster on a create-and-remove
+ * loop on 6.12 (make bench). A kernel whose slab has
  * sheaves but not yet for kmalloc's caches takes kfree_rcu()'s older path:
  * a few per cent on that loop, nothing else.
  */

@@ -302,7 +302,7 @@ FIXTURE_SETUP(instance)
 		rmdir(self->dir);
 		self->dir[0] = 0;
 		if (err == ENODEV)
-			SKIP(return, "no svshm filesystem in this module (instances: issue 11)");
+			SKIP(return, "no svshm filesystem in this module");
 		ASSERT_EQ(0, err) TH_LOG("mount -t svshm: %s", strerror(err));
 	}
 	snprintf(self->dev, sizeof(self->dev), "%s/%s", self->dir, SVSHM_FS_DEVICE);

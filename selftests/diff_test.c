@@ -20,14 +20,16 @@
  * Native's traces are also recorded below as digests: on a kernel without
  * SysV IPC svshm's trace must match native's recorded one.
  *
- * The scenarios follow /work/shared/SEMANTICS.md sections 3 to 8. As root,
+ * The scenarios cover native's shmget, shmat, shmdt, shmctl and nattch
+ * rules as ipc/shm.c states them, errno order included. As root,
  * the permission scenarios run children under other uids and gids; as an
  * unprivileged user the same children keep the caller's credentials, so
  * what runs is what such a user can do, still compared on both backends.
  *
- * Not covered yet (svshm does not implement them, or not as native):
- * SHM_LOCK and SHM_UNLOCK, SHM_HUGETLB (with SHM_HUGE_2MB/1GB), and
- * shm_rmid_forced. To do once they are.
+ * Covered elsewhere, where the scenario needs a change of the system and
+ * not one process's calls: SHM_LOCK and SHM_UNLOCK (listing_lock_test),
+ * shm_rmid_forced and the overcommit modes (limits_test), SHM_HUGETLB, which
+ * svshm refuses on purpose (README, "Differences").
  *
  * Children never use ASSERT or EXPECT: they record into the trace, which
  * lives in a MAP_SHARED mapping, and exit.

@@ -9,8 +9,8 @@
  * The floor is the cheapest call into each: an empty system call
  * (getppid) for native, SVSHM_IOC_VERSION for svshm. For the control paths
  * a second ratio compares the times above the floor (once per call into
- * the kernel): what the operation itself costs once it is in the kernel
- * (issue 10's gate).
+ * the kernel): what the operation itself costs once it is in the kernel,
+ * the figure the README's targets are set in.
  *
  * Run by `make bench` in a guest, as root; figures under TCG compare the
  * two, they are not absolute. Limits raised for a case are put back after.
