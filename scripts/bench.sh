@@ -3,7 +3,7 @@
 # that has both (not no-sysvipc, which has no native; not the debug kernel,
 # whose sanitizers would be what is measured). Prints a Markdown table per
 # kernel, as the README carries: time per operation, medians of alternating
-# runs (selftests/bench/bench.c says how). SVSHM_BENCH_SECONDS (default 1) is each
+# runs (selftests/benchmarks/bench.c says how). SVSHM_BENCH_SECONDS (default 1) is each
 # case's time per backend. The guest raises shmmni for 30,000 keys and puts it
 # back; the huge-page rows run where the module has a huge= parameter, with
 # the module loaded again with huge=within_size.

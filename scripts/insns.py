@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # gdb script of scripts/insns.sh: for each path, stop at the system call of
-# one call that selftests/bench/insns.c makes, single-step it until the CPU is back
+# one call that selftests/benchmarks/insns.c makes, single-step it until the CPU is back
 # in user space (the exit work included: deferred fput and the like), and
 # print the instructions it took, per function, native beside svshm.
 # __x64_sys_* get the pt_regs: ->di at 112, ->si at 104, ->dx at 96.

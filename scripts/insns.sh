@@ -1,7 +1,7 @@
 #!/bin/sh
 # scripts/insns.sh [KERNEL]: what one call of each control path executes in
 # the kernel, instruction by instruction, native beside svshm, function by
-# function: the guest runs selftests/bench/insns.c, and gdb on QEMU's stub
+# function: the guest runs selftests/benchmarks/insns.c, and gdb on QEMU's stub
 # single-steps one call of each (scripts/insns.py). Unlike times under TCG,
 # the counts do not move between runs of one build. KERNEL is one that
 # svshm builds itself (default newest), whose vmlinux gdb reads.

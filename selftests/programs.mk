@@ -2,8 +2,10 @@
 # The programs built from selftests/ beside the *_test ones, named once for
 # the top Makefile, the kselftest Makefile and make clean: the helpers the
 # tests and make check run (abi_peer_vN is abi_peer.c built for ABI N), the
-# measurements in bench/, and the tools the kselftest build adds for the
-# tests that run them.
+# measurements in benchmarks/ (a folder no program is named after: a
+# kselftest build without O= writes the programs beside it), and the tools
+# the kselftest build adds for the tests that run them. A tree without
+# selftests/ (a staged install) builds none of them.
 SVSHM_HELPERS := nodev torture fuzz faultinject
 SVSHM_ABI_PEERS := abi_peer_v1 abi_peer_v3
 SVSHM_MEASURES := bench insns
