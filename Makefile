@@ -42,7 +42,7 @@ CFLAGS += -Wall -Wextra -Werror -D_GNU_SOURCE -Iuapi -Ilib
 LDLIBS_T := -lpthread
 
 LIBS := lib/libsvshm.so.1 lib/libsvshm.so lib/libsvshm-preload.so
-include selftests/programs.mk
+-include selftests/programs.mk
 TESTS := $(patsubst %.c,build/%,$(wildcard selftests/*_test.c)) \
 	 $(addprefix build/selftests/,$(SVSHM_HELPERS) $(SVSHM_ABI_PEERS) $(SVSHM_MEASURES))
 TOOLS := build/tools/svshm-demo build/tools/svshm-ipcs build/tools/svshm-ipcrm \
@@ -104,8 +104,8 @@ build/selftests/%: selftests/%.c $(wildcard selftests/*.h) lib/svshm.c lib/svshm
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -isystem $(KSFT) -Iselftests -o $@ $< lib/svshm.c $(LDLIBS_T)
 
-# The measurements: make bench and make insns run them in the guests.
-build/selftests/%: selftests/bench/%.c $(wildcard selftests/*.h) lib/svshm.c lib/svshm.h uapi/linux/svshm.h
+# The measurements (selftests/benchmarks/): make bench and make insns run them.
+build/selftests/%: selftests/benchmarks/%.c $(wildcard selftests/*.h) lib/svshm.c lib/svshm.h uapi/linux/svshm.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -isystem $(KSFT) -Iselftests -o $@ $< lib/svshm.c $(LDLIBS_T)
 
@@ -127,10 +127,11 @@ build/tools/%: tools/%.c $(TOOL_DEPS) lib/svshm.c lib/svshm.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -DSVSHM_VERSION='"$(SVSHM_VERSION)"' -o $@ $< $(TOOL_SRC) lib/svshm.c
 
-# The admin command speaks to the kernel through libkmod, not the device.
-build/tools/svshm: tools/svshm.c $(TOOL_DEPS)
+# The admin command loads and unloads through libkmod; libsvshm's code gives
+# it the device's choice.
+build/tools/svshm: tools/svshm.c $(TOOL_DEPS) lib/svshm.c lib/svshm.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -DSVSHM_VERSION='"$(SVSHM_VERSION)"' -o $@ $< $(TOOL_SRC) -lkmod
+	$(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -DSVSHM_VERSION='"$(SVSHM_VERSION)"' -o $@ $< $(TOOL_SRC) lib/svshm.c -lkmod
 
 build/svshm.pc: svshm.pc.in dkms.conf
 	@mkdir -p $(dir $@)

@@ -108,8 +108,6 @@
 
 #include "svshm.h"
 
-#define SVSHM_DEVICE "/dev/svshm"
-#define SVSHM_DEVICE_ENV "SVSHM_DEVICE"
 
 /*
  * The ABI this library speaks. A selftest builds the library with another
@@ -129,7 +127,8 @@
 
 static int svshm_fd = -1;	/* a descriptor, -1, or a claim: see the top */
 static int svshm_warned;
-static char *svshm_path;	/* the device, once read: see svshm_device() */
+static char *svshm_path;	/* the device, once chosen: see svshm_device() */
+static int svshm_path_given;	/* chosen by svshm_set_device(), not the environment */
 
 /*
  * The file svshm_fd was opened on. Written and read only under the claim
@@ -157,11 +156,11 @@ static void svshm_warn(const char *fmt, ...)
 }
 
 /*
- * The device this process uses: $SVSHM_DEVICE if set and not empty, else
- * /dev/svshm. Read once, then published with a compare-and-swap as the
- * descriptor is; a thread that loses the race frees its copy. Out of
- * memory, the environment's own string serves this call, uncopied, and is
- * read again next time.
+ * The device this process uses: the program's choice (svshm_set_device()),
+ * else $SVSHM_DEVICE if set and not empty, else /dev/svshm. Chosen once,
+ * then published with a compare-and-swap as the descriptor is; a thread
+ * that loses the race frees its copy. Out of memory, the environment's own
+ * string serves this call, uncopied, and is read again next time.
  */
 static const char *svshm_device(void)
 {
@@ -171,9 +170,9 @@ static const char *svshm_device(void)
 	if (path)
 		return path;
 	env = secure_getenv(SVSHM_DEVICE_ENV);
-	path = strdup(env && *env ? env : SVSHM_DEVICE);
+	path = strdup(env && *env ? env : SVSHM_DEVICE_DEFAULT);
 	if (!path)
-		return env && *env ? env : SVSHM_DEVICE;
+		return env && *env ? env : SVSHM_DEVICE_DEFAULT;
 	if (__atomic_compare_exchange_n(&svshm_path, &expected, path, 0, __ATOMIC_ACQ_REL,
 					__ATOMIC_ACQUIRE))
 		return path;
@@ -181,10 +180,43 @@ static const char *svshm_device(void)
 	return expected;
 }
 
+const char *svshm_device_path(void)
+{
+	return svshm_device();
+}
+
+int svshm_set_device(const char *path)
+{
+	char *copy, *expected = NULL;
+	int was;
+
+	if (!path || !*path) {
+		errno = EINVAL;
+		return -1;
+	}
+	copy = strdup(path);
+	if (!copy)
+		return -1;
+	/* Before the path: a reader that sees it sees where it came from. */
+	was = __atomic_exchange_n(&svshm_path_given, 1, __ATOMIC_RELAXED);
+	if (__atomic_compare_exchange_n(&svshm_path, &expected, copy, 0, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE))
+		return 0;
+	free(copy);
+	if (!strcmp(expected, path))
+		return 0;
+	__atomic_store_n(&svshm_path_given, was, __ATOMIC_RELAXED);
+	errno = EBUSY;
+	return -1;
+}
+
 /* Where a message's device came from, when not from the default. */
 static const char *svshm_named(const char *dev)
 {
-	return strcmp(dev, SVSHM_DEVICE) ? " (named by " SVSHM_DEVICE_ENV ")" : "";
+	if (!strcmp(dev, SVSHM_DEVICE_DEFAULT))
+		return "";
+	return __atomic_load_n(&svshm_path_given, __ATOMIC_RELAXED) ?
+	       " (named by the program)" : " (named by " SVSHM_DEVICE_ENV ")";
 }
 
 /* The ABI of the module behind @fd, 0 if it does not answer ABI 2's ioctl. */

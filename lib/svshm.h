@@ -9,14 +9,18 @@
  * says why and what to do (once per process). A program may close the
  * library's descriptor or reuse its number (closefrom(3), dup2(2)): the
  * library notices, opens the device again, and never touches that number.
- * The device is /dev/svshm, or the file named by the environment variable
- * SVSHM_DEVICE (an svshm filesystem's DIR/svshm: another instance), read
- * once per process with secure_getenv().
+ * The device is the one the program names with svshm_set_device(), else
+ * the file named by the environment variable SVSHM_DEVICE (an svshm
+ * filesystem's DIR/svshm: another instance), read with secure_getenv(),
+ * else /dev/svshm: chosen once per process, at its first call.
  */
 #ifndef SVSHM_LIB_H
 #define SVSHM_LIB_H
 
 #include <sys/shm.h>
+
+#define SVSHM_DEVICE_DEFAULT	"/dev/svshm"
+#define SVSHM_DEVICE_ENV	"SVSHM_DEVICE"
 
 #ifdef __cplusplus
 extern "C" {
@@ -26,6 +30,16 @@ int svshm_shmget(key_t key, size_t size, int shmflg);
 void *svshm_shmat(int shmid, const void *shmaddr, int shmflg);
 int svshm_shmdt(const void *shmaddr);
 int svshm_shmctl(int shmid, int cmd, struct shmid_ds *buf);
+
+/*
+ * Name the device before the process's first call (a tool's --device):
+ * 0, or -1 with errno EBUSY (another is already chosen: a call, or an
+ * earlier svshm_set_device(), made the choice), EINVAL (no path) or ENOMEM.
+ */
+int svshm_set_device(const char *path);
+
+/* The device the calls go to, chosen now if no call has chosen it yet. */
+const char *svshm_device_path(void);
 
 #ifdef __cplusplus
 }

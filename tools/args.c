@@ -4,6 +4,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -123,4 +124,22 @@ int bad_usage(const char *prog, const char *why, const char *arg)
 void print_version(const char *prog)
 {
 	printf("%s from svshm %s (ABI %d)\n", prog, SVSHM_VERSION, SVSHM_ABI_VERSION);
+}
+
+int tool_common_option(const char *prog, int opt, void (*usage)(FILE *out),
+		       const char **device)
+{
+	switch (opt) {
+	case 'D':
+		*device = optarg;
+		return TOOL_OPT_TAKEN;
+	case 'h':
+		usage(stdout);
+		return TOOL_OPT_DONE;
+	case 'V':
+		print_version(prog);
+		return TOOL_OPT_DONE;
+	default:
+		return TOOL_OPT_OTHER;
+	}
 }

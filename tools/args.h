@@ -8,6 +8,7 @@
 #ifndef SVSHM_TOOLS_ARGS_H
 #define SVSHM_TOOLS_ARGS_H
 
+#include <stdio.h>
 #include <sys/types.h>
 
 /* Exit codes, as util-linux's tools. */
@@ -47,5 +48,27 @@ int bad_usage(const char *prog, const char *why, const char *arg);
 
 /* "PROG from svshm VERSION (ABI N)" on stdout, as util-linux's -V. */
 void print_version(const char *prog);
+
+/* The options every tool takes, at the end of its struct option table. */
+#define TOOL_COMMON_LONGOPTS						\
+	{ "help", no_argument, NULL, 'h' },				\
+	{ "version", no_argument, NULL, 'V' },				\
+	{ "device", required_argument, NULL, 'D' },			\
+	{ NULL, 0, NULL, 0 }
+
+/* Their short letters, for the end of a tool's getopt string. */
+#define TOOL_COMMON_SHORTOPTS	"hV"
+
+enum { TOOL_OPT_OTHER, TOOL_OPT_TAKEN, TOOL_OPT_DONE };
+
+/*
+ * One of the options every tool takes, from its getopt loop: --device
+ * PATH into *@device, --help (@usage on stdout) or --version. Returns
+ * TOOL_OPT_TAKEN (go on), TOOL_OPT_DONE (help or version printed: exit with
+ * EXIT_OK) or TOOL_OPT_OTHER (not one of them: the tool's own, or an
+ * unknown option getopt has reported).
+ */
+int tool_common_option(const char *prog, int opt, void (*usage)(FILE *out),
+		       const char **device);
 
 #endif /* SVSHM_TOOLS_ARGS_H */

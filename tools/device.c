@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The tools' device: see device.h. The tool opens it before libsvshm does
- * so that a wrong path fails in one line of the tool's own, naming the
- * path and where it came from, rather than in libsvshm's line followed by
- * the tool's about a call that failed with ENOSYS.
+ * The tools' device: see device.h. The choice is libsvshm's
+ * (svshm_set_device() with --device, else its own default), so that the
+ * tool checks the very file its calls will reach. The tool opens it before
+ * libsvshm does so that a wrong path fails in one line of the tool's own,
+ * naming the path and where it came from, rather than in libsvshm's line
+ * followed by the tool's about a call that failed with ENOSYS.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,28 +20,28 @@
 #include <linux/svshm.h>
 
 #include "device.h"
-
-#define DEFAULT_DEVICE	"/dev/svshm"
-#define DEVICE_ENV	"SVSHM_DEVICE"
+#include "svshm.h"
 
 int tool_device(const char *prog, const char *opt, const char **path)
 {
-	const char *env = getenv(DEVICE_ENV), *dev, *from;
 	struct svshm_version v;
 	struct statfs sfs;
+	const char *dev, *from;
 	struct stat st;
 	int fd, err;
 
-	if (opt) {
-		dev = opt;
-		from = " (--device)";
-	} else if (env && *env) {
-		dev = env;
-		from = " (named by " DEVICE_ENV ")";
-	} else {
-		dev = DEFAULT_DEVICE;
-		from = "";
+	if (opt && svshm_set_device(opt)) {
+		*path = opt;
+		fprintf(stderr, "%s: %s (--device): %s\n", prog, opt, strerror(errno));
+		return -1;
 	}
+	dev = svshm_device_path();
+	if (opt)
+		from = " (--device)";
+	else if (strcmp(dev, SVSHM_DEVICE_DEFAULT))
+		from = " (named by " SVSHM_DEVICE_ENV ")";
+	else
+		from = "";
 	*path = dev;
 	fd = open(dev, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
@@ -65,12 +67,6 @@ int tool_device(const char *prog, const char *opt, const char **path)
 	if (ioctl(fd, SVSHM_IOC_VERSION, &v)) {
 		fprintf(stderr, "%s: %s%s does not answer svshm's version ioctl: not svshm's device, or a module older than ABI %d\n",
 			prog, dev, from, SVSHM_ABI_VERSION);
-		close(fd);
-		return -1;
-	}
-	/* Before libsvshm's first call, which reads it once for the process. */
-	if (setenv(DEVICE_ENV, dev, 1)) {
-		fprintf(stderr, "%s: %s: %s\n", prog, dev, strerror(errno));
 		close(fd);
 		return -1;
 	}

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The device a tool works on: --device PATH, else $SVSHM_DEVICE, else
- * /dev/svshm; the same choice libsvshm makes, with the option on top.
+ * /dev/svshm: libsvshm's choice, the option given to it with
+ * svshm_set_device().
  */
 #ifndef SVSHM_TOOLS_DEVICE_H
 #define SVSHM_TOOLS_DEVICE_H
 
 /*
  * Open the device for @prog: @opt (--device, or NULL), else $SVSHM_DEVICE,
- * else /dev/svshm; read-write and close-on-exec, as libsvshm opens it. The
- * choice is handed to libsvshm through SVSHM_DEVICE before its first call.
+ * else /dev/svshm; read-write and close-on-exec, as libsvshm opens it.
  * If the file cannot be opened, is neither a character device nor an
  * svshm filesystem's svshm file, or does not answer SVSHM_IOC_VERSION, one
  * line on stderr names it and says where the name came from. Returns the descriptor (the caller closes it)

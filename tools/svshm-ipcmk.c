@@ -63,16 +63,13 @@ int main(int argc, char **argv)
 		{ "semaphore", required_argument, NULL, 'S' },
 		{ "queue", no_argument, NULL, 'Q' },
 		{ "mode", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "device", required_argument, NULL, 'D' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_COMMON_LONGOPTS,
 	};
 	const char *device = NULL, *dev;
 	int opt, id, mode = 0644, have_size = 0;
 	size_t size = 0;
 
-	while ((opt = getopt_long(argc, argv, "M:S:Qp:hV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "M:S:Qp:" TOOL_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'M':
 			if (parse_size(optarg, &size))
@@ -86,17 +83,12 @@ int main(int argc, char **argv)
 		case 'S':
 		case 'Q':
 			return bad_usage(PROG, "svshm has shared memory only: no semaphores or message queues (-M)", NULL);
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		case 'V':
-			print_version(PROG);
-			return EXIT_OK;
-		case 'D':
-			device = optarg;
-			break;
-		default:	/* getopt said which */
-			return bad_usage(PROG, NULL, NULL);
+		default:
+			opt = tool_common_option(PROG, opt, usage, &device);
+			if (opt == TOOL_OPT_DONE)
+				return EXIT_OK;
+			if (opt == TOOL_OPT_OTHER)	/* getopt said which */
+				return bad_usage(PROG, NULL, NULL);
 		}
 	}
 	if (optind < argc)

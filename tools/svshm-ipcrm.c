@@ -123,10 +123,7 @@ int main(int argc, char **argv)
 		{ "shmem-id", required_argument, NULL, 'm' },
 		{ "shmem-key", required_argument, NULL, 'M' },
 		{ "all", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "device", required_argument, NULL, 'D' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_COMMON_LONGOPTS,
 	};
 	struct target *t = calloc(argc, sizeof(*t));
 	const char *device = NULL, *dev;
@@ -135,7 +132,7 @@ int main(int argc, char **argv)
 	if (!t)
 		return EXIT_FAIL;
 	/* First parse everything: one bad number and nothing is removed. */
-	while ((opt = getopt_long(argc, argv, "m:M:ahV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "m:M:a" TOOL_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		t[n].kind = (char)opt;
 		t[n].arg = optarg;
 		switch (opt) {
@@ -149,17 +146,13 @@ int main(int argc, char **argv)
 			break;
 		case 'a':
 			break;
-		case 'D':	/* not a target */
-			device = optarg;
-			continue;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		case 'V':
-			print_version(PROG);
-			return EXIT_OK;
-		default:	/* getopt said which */
-			return bad_usage(PROG, NULL, NULL);
+		default:
+			opt = tool_common_option(PROG, opt, usage, &device);
+			if (opt == TOOL_OPT_DONE)
+				return EXIT_OK;
+			if (opt == TOOL_OPT_OTHER)	/* getopt said which */
+				return bad_usage(PROG, NULL, NULL);
+			continue;	/* --device: not a target */
 		}
 		n++;
 	}

@@ -215,16 +215,13 @@ int main(int argc, char **argv)
 		{ "creator", no_argument, NULL, 'c' },
 		{ "summary", no_argument, NULL, 'u' },
 		{ "limits", no_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "device", required_argument, NULL, 'D' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_COMMON_LONGOPTS,
 	};
 	const char *device = NULL, *dev;
 	char view = 0;
 	int opt, id = -1, by_id = 0;
 
-	while ((opt = getopt_long(argc, argv, "mptculi:hV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "mptculi:" TOOL_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'm':
 			break;
@@ -236,17 +233,12 @@ int main(int argc, char **argv)
 				return bad_usage(PROG, "failed to parse id (decimal)", optarg);
 			by_id = 1;
 			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		case 'V':
-			print_version(PROG);
-			return EXIT_OK;
-		case 'D':
-			device = optarg;
-			break;
-		default:	/* getopt said which */
-			return bad_usage(PROG, NULL, NULL);
+		default:
+			opt = tool_common_option(PROG, opt, usage, &device);
+			if (opt == TOOL_OPT_DONE)
+				return EXIT_OK;
+			if (opt == TOOL_OPT_OTHER)	/* getopt said which */
+				return bad_usage(PROG, NULL, NULL);
 		}
 	}
 	if (optind < argc)

@@ -38,6 +38,7 @@
 
 #include "args.h"
 #include "device.h"
+#include "svshm.h"
 
 #define PROG "svshm"
 #define MODNAME "svshm"
@@ -239,7 +240,7 @@ static int status(struct kmod_ctx *ctx, const char *device)
 	 * the module's sysfs says.
 	 */
 	fd = tool_device(PROG, device, &dev);
-	if (fd < 0 && (device || (getenv("SVSHM_DEVICE") && *getenv("SVSHM_DEVICE")))) {
+	if (fd < 0 && strcmp(dev, SVSHM_DEVICE_DEFAULT)) {
 		kmod_module_unref(mod);
 		return STATUS_UNKNOWN;
 	}
@@ -652,10 +653,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "module", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "device", required_argument, NULL, 'D' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_COMMON_LONGOPTS,
 	};
 	const char *path = getenv("SVSHM_KO"), *device = NULL, *cmd = command_word(argc, argv);
 	int bad = cmd && !strcmp(cmd, "status") ? STATUS_UNKNOWN : EXIT_FAIL;
@@ -663,23 +661,19 @@ int main(int argc, char **argv)
 	int opt, ret;
 
 	/* "+": options end at the command; load's NAME=VALUE follow it. */
-	while ((opt = getopt_long(argc, argv, "+m:hV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+m:" TOOL_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'm':
 			path = optarg;
 			break;
-		case 'D':
-			device = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		case 'V':
-			print_version(PROG);
-			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", PROG);
-			return bad;
+			opt = tool_common_option(PROG, opt, usage, &device);
+			if (opt == TOOL_OPT_DONE)
+				return EXIT_OK;
+			if (opt == TOOL_OPT_OTHER) {
+				fprintf(stderr, "Try '%s --help' for more information.\n", PROG);
+				return bad;
+			}
 		}
 	}
 	if (optind >= argc)
