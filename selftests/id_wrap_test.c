@@ -107,6 +107,9 @@ static void walk(const struct table *t, long max_rounds, struct walk *w)
 	}
 }
 
+/* walk_in_child()'s exit status when the kernel has no IPC namespaces. */
+#define NO_IPC_NS	5
+
 /* Run walk() in a child in tables of its own, native's or svshm's. */
 static int walk_in_child(bool svshm, int out)
 {
@@ -115,7 +118,7 @@ static int walk_in_child(bool svshm, int out)
 	struct walk w;
 
 	if (unshare(svshm ? CLONE_NEWNS : CLONE_NEWIPC))
-		return 1;
+		return !svshm && errno == EINVAL ? NO_IPC_NS : 1;
 	if (svshm) {
 		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) || !mkdtemp(dir) ||
 		    inst_mount(dir, NULL))
@@ -146,14 +149,18 @@ FIXTURE_TEARDOWN(wrap)
 
 TEST_F_TIMEOUT(wrap, sequence_wraps_where_natives_does, 1800)
 {
+	bool native = native_shm_present();
 	struct walk w[2];
 	int fds[2][2], status;
 	pid_t pid[2];
 
 	if (geteuid() != 0)
 		SKIP(return, "a new IPC namespace and a new instance need root");
-	/* Without native SysV IPC, svshm is held to the rule alone. */
-	for (int i = native_shm_present() ? 0 : 1; i < 2; i++) {
+	/*
+	 * Without native SysV IPC, or without IPC namespaces to give native a
+	 * table that starts empty, svshm is held to the rule alone.
+	 */
+	for (int i = native ? 0 : 1; i < 2; i++) {
 		ASSERT_EQ(0, pipe2(fds[i], O_CLOEXEC));
 		fflush(NULL);
 		pid[i] = fork();
@@ -163,6 +170,12 @@ TEST_F_TIMEOUT(wrap, sequence_wraps_where_natives_does, 1800)
 		close(fds[i][1]);
 		ASSERT_EQ(pid[i], waitpid(pid[i], &status, 0));
 		ASSERT_TRUE(WIFEXITED(status));
+		if (!i && WEXITSTATUS(status) == NO_IPC_NS) {
+			TH_LOG("native: no IPC namespaces here, svshm alone");
+			close(fds[i][0]);
+			native = false;
+			continue;
+		}
 		ASSERT_EQ(0, WEXITSTATUS(status)) TH_LOG("%s: setup step %d",
 							i ? "svshm" : "native",
 							WEXITSTATUS(status));
@@ -175,7 +188,7 @@ TEST_F_TIMEOUT(wrap, sequence_wraps_where_natives_does, 1800)
 	/* The first round of each sequence value goes back to index HELD. */
 	EXPECT_EQ((long)(CYCLE - HELD) * SEQ_END + 1, w[1].rounds);
 	EXPECT_EQ(0, w[1].last_id >> IDX_BITS);
-	if (getenv("SVSHM_LONG") && native_shm_present()) {
+	if (getenv("SVSHM_LONG") && native) {
 		EXPECT_EQ(w[0].rounds, w[1].rounds);
 		EXPECT_EQ(w[0].last_id, w[1].last_id);
 	}
