@@ -127,7 +127,7 @@ void print_version(const char *prog)
 }
 
 int tool_common_option(const char *prog, int opt, void (*usage)(FILE *out),
-		       const char **device)
+		       const char **device, int bad)
 {
 	switch (opt) {
 	case 'D':
@@ -135,11 +135,12 @@ int tool_common_option(const char *prog, int opt, void (*usage)(FILE *out),
 		return TOOL_OPT_TAKEN;
 	case 'h':
 		usage(stdout);
-		return TOOL_OPT_DONE;
+		return EXIT_OK;
 	case 'V':
 		print_version(prog);
-		return TOOL_OPT_DONE;
+		return EXIT_OK;
 	default:
-		return TOOL_OPT_OTHER;
+		bad_usage(prog, NULL, NULL);
+		return bad;
 	}
 }

@@ -59,16 +59,17 @@ void print_version(const char *prog);
 /* Their short letters, for the end of a tool's getopt string. */
 #define TOOL_COMMON_SHORTOPTS	"hV"
 
-enum { TOOL_OPT_OTHER, TOOL_OPT_TAKEN, TOOL_OPT_DONE };
+/* tool_common_option()'s answer when the tool goes on parsing. */
+#define TOOL_OPT_TAKEN	(-1)
 
 /*
- * One of the options every tool takes, from its getopt loop: --device
- * PATH into *@device, --help (@usage on stdout) or --version. Returns
- * TOOL_OPT_TAKEN (go on), TOOL_OPT_DONE (help or version printed: exit with
- * EXIT_OK) or TOOL_OPT_OTHER (not one of them: the tool's own, or an
- * unknown option getopt has reported).
+ * The options every tool takes, from the default case of its getopt loop:
+ * --device PATH into *@device, --help (@usage on stdout) or --version.
+ * Returns TOOL_OPT_TAKEN (go on), or the status to exit with: EXIT_OK
+ * after help or version, @bad after bad_usage()'s line for an option that
+ * is none of them (getopt has named it).
  */
 int tool_common_option(const char *prog, int opt, void (*usage)(FILE *out),
-		       const char **device);
+		       const char **device, int bad);
 
 #endif /* SVSHM_TOOLS_ARGS_H */

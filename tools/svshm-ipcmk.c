@@ -84,11 +84,9 @@ int main(int argc, char **argv)
 		case 'Q':
 			return bad_usage(PROG, "svshm has shared memory only: no semaphores or message queues (-M)", NULL);
 		default:
-			opt = tool_common_option(PROG, opt, usage, &device);
-			if (opt == TOOL_OPT_DONE)
-				return EXIT_OK;
-			if (opt == TOOL_OPT_OTHER)	/* getopt said which */
-				return bad_usage(PROG, NULL, NULL);
+			opt = tool_common_option(PROG, opt, usage, &device, EXIT_FAIL);
+			if (opt != TOOL_OPT_TAKEN)
+				return opt;
 		}
 	}
 	if (optind < argc)

@@ -234,11 +234,9 @@ int main(int argc, char **argv)
 			by_id = 1;
 			break;
 		default:
-			opt = tool_common_option(PROG, opt, usage, &device);
-			if (opt == TOOL_OPT_DONE)
-				return EXIT_OK;
-			if (opt == TOOL_OPT_OTHER)	/* getopt said which */
-				return bad_usage(PROG, NULL, NULL);
+			opt = tool_common_option(PROG, opt, usage, &device, EXIT_FAIL);
+			if (opt != TOOL_OPT_TAKEN)
+				return opt;
 		}
 	}
 	if (optind < argc)

@@ -667,13 +667,9 @@ int main(int argc, char **argv)
 			path = optarg;
 			break;
 		default:
-			opt = tool_common_option(PROG, opt, usage, &device);
-			if (opt == TOOL_OPT_DONE)
-				return EXIT_OK;
-			if (opt == TOOL_OPT_OTHER) {
-				fprintf(stderr, "Try '%s --help' for more information.\n", PROG);
-				return bad;
-			}
+			opt = tool_common_option(PROG, opt, usage, &device, bad);
+			if (opt != TOOL_OPT_TAKEN)
+				return opt;
 		}
 	}
 	if (optind >= argc)
