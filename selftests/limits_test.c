@@ -39,10 +39,10 @@ static int knob_read(const struct shm_backend *b, const char *name, char *buf, s
 	return 0;
 }
 
-/* Return 0, or the errno of the write. */
-static int knob_write(const struct shm_backend *b, const char *name, const char *val)
+/* Write @val to the file @path: 0, or the errno of the open or the write. */
+static int file_write(const char *path, const char *val)
 {
-	int fd = open(knob(b, name), O_WRONLY | O_CLOEXEC);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	int err = 0;
 
 	if (fd < 0)
@@ -51,6 +51,11 @@ static int knob_write(const struct shm_backend *b, const char *name, const char 
 		err = errno;
 	close(fd);
 	return err;
+}
+
+static int knob_write(const struct shm_backend *b, const char *name, const char *val)
+{
+	return file_write(knob(b, name), val);
 }
 
 FIXTURE(lim) {
@@ -220,16 +225,9 @@ static long meminfo_kb(const char *name)
 static int vm_write(const char *name, const char *val)
 {
 	char path[64];
-	int fd, err = 0;
 
 	snprintf(path, sizeof(path), "/proc/sys/vm/%s", name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	if (write(fd, val, strlen(val)) < 0)
-		err = errno;
-	close(fd);
-	return err;
+	return file_write(path, val);
 }
 
 static int vm_read(const char *name, char *buf, size_t len)
