@@ -1,13 +1,42 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the selftests share beyond a backend: the page size they assume,
- * the unprivileged user they become, and native's id layout.
+ * the unprivileged user they become, native's id layout, and a write of
+ * a sysctl, a module parameter or a /proc file.
  */
 #ifndef SVSHM_SELFTEST_COMMON_H
 #define SVSHM_SELFTEST_COMMON_H
 
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
 #define PG		4096UL	/* x86-64's page, which the tests size segments in */
 #define NOBODY		65534	/* nobody's uid and nogroup's gid on Debian */
 #define IDX_BITS	15	/* native's id: index + (sequence << 15) */
+
+/*
+ * Write @val to the file @path in one write(2): 0, or the errno of the
+ * open, the write or the close (EIO for a short write), which is how a
+ * sysctl or a module parameter refuses a value.
+ */
+static inline int file_write(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+	int err = 0;
+
+	if (fd < 0)
+		return errno;
+	n = write(fd, val, strlen(val));
+	if (n < 0)
+		err = errno;
+	else if (n != (ssize_t)strlen(val))
+		err = EIO;
+	if (close(fd) && !err)
+		err = errno;
+	return err;
+}
 
 #endif /* SVSHM_SELFTEST_COMMON_H */

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "svshm.h"
 
 #define DBG "/sys/kernel/debug/"
@@ -28,24 +29,12 @@ static const char *const names[FI_COUNT] = {
 };
 static unsigned long done[FI_COUNT], failed[FI_COUNT], bad;
 
-static int put(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
-
 static int put_ul(const char *path, unsigned long v)
 {
 	char buf[32];
 
 	snprintf(buf, sizeof(buf), "%#lx", v);
-	return put(path, buf);
+	return file_write(path, buf);
 }
 
 /* svshm's core range, from "svshm SIZE REFS DEPS STATE ADDR" in /proc/modules. */
@@ -73,7 +62,7 @@ static int setup(const char *attr, unsigned long start, unsigned long end, int p
 
 	snprintf(val, sizeof(val), "%d", percent);
 #define SET(file, v) do { snprintf(path, sizeof(path), DBG "%s/" file, attr); \
-			  err |= put(path, v); } while (0)
+			  err |= file_write(path, v); } while (0)
 	SET("task-filter", "Y");
 	SET("verbose", "0");
 	SET("times", "-1");
@@ -91,7 +80,7 @@ static int setup(const char *attr, unsigned long start, unsigned long end, int p
 
 static void inject(int on)
 {
-	put("/proc/self/make-it-fail", on ? "1" : "0");
+	file_write("/proc/self/make-it-fail", on ? "1" : "0");
 }
 
 /*

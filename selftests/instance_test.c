@@ -83,19 +83,6 @@ static bool take(int fd, int *v)
 	return read(fd, v, sizeof(*v)) == sizeof(*v);
 }
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	if (close(fd) || n != (ssize_t)strlen(text))
-		return -1;
-	return 0;
-}
-
 /* The first line of @path, without its newline; -1 if unreadable. */
 static int read_line(const char *path, char *buf, int len)
 {
@@ -111,7 +98,6 @@ static int read_line(const char *path, char *buf, int len)
 	buf[strcspn(buf, "\n")] = 0;
 	return 0;
 }
-
 
 static int caps_drop(int cap)
 {
@@ -267,10 +253,10 @@ static int uns_enter(const char *dir, const char *opts)
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
 		return UNS_UNSHARE * 1000 + errno;
 	snprintf(map, sizeof(map), "0 %u 1", uid);
-	if (write_file("/proc/self/uid_map", map) || write_file("/proc/self/setgroups", "deny"))
+	if (file_write("/proc/self/uid_map", map) || file_write("/proc/self/setgroups", "deny"))
 		return UNS_MAP * 1000 + errno;
 	snprintf(map, sizeof(map), "0 %u 1", gid);
-	if (write_file("/proc/self/gid_map", map))
+	if (file_write("/proc/self/gid_map", map))
 		return UNS_MAP * 1000 + errno;
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		return UNS_PRIVATE * 1000 + errno;
@@ -378,7 +364,7 @@ FIXTURE_TEARDOWN(inst)
 	if (geteuid() != 0)
 		return;
 	if (self->userns_mounts[0])
-		write_file(PARAM, self->userns_mounts);
+		file_write(PARAM, self->userns_mounts);
 	for (int i = 0; i < 2; i++) {
 		if (self->fd[i] >= 0)
 			close(self->fd[i]);
@@ -1237,7 +1223,7 @@ TEST_F(inst, userns_mounts_parameter)
 	EXPECT_EQ(S_IFREG | 0644, st.st_mode);
 	EXPECT_STREQ("Y", self->userns_mounts);
 
-	ASSERT_EQ(0, write_file(PARAM, "N"));
+	ASSERT_EQ(0, file_write(PARAM, "N"));
 	if (uns_fork(&u, self->dir[0], NULL) == 0)
 		_exit(0);
 	ASSERT_LT(0, u.pid);
@@ -1247,7 +1233,7 @@ TEST_F(inst, userns_mounts_parameter)
 	reap(u.pid);
 	MOUNT_INST(1, NULL);
 
-	ASSERT_EQ(0, write_file(PARAM, "Y"));
+	ASSERT_EQ(0, file_write(PARAM, "Y"));
 	if (uns_fork(&u, self->dir[0], NULL) == 0)
 		_exit(0);
 	ASSERT_LT(0, u.pid);

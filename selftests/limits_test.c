@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "common.h"
 #include "kselftest_harness.h"
 
 static const char *knob(const struct shm_backend *b, const char *name)
@@ -37,20 +38,6 @@ static int knob_read(const struct shm_backend *b, const char *name, char *buf, s
 	buf[n] = 0;
 	buf[strcspn(buf, "\n")] = 0;
 	return 0;
-}
-
-/* Write @val to the file @path: 0, or the errno of the open or the write. */
-static int file_write(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	int err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (write(fd, val, strlen(val)) < 0)
-		err = errno;
-	close(fd);
-	return err;
 }
 
 static int knob_write(const struct shm_backend *b, const char *name, const char *val)

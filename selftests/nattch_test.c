@@ -235,19 +235,6 @@ TEST_F(nat, shmat_after_remap_file_pages_is_another_attachment)
 	EXPECT_EQ(0, nattch(b, self->id));
 }
 
-/* Write @val to the file @path: 0, or -1 and errno. */
-static int put_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
-
 /* Fork; in the child run @fn(@b, @id) and exit with it. Its status, or -1. */
 static int in_child(int (*fn)(const struct shm_backend *, int), const struct shm_backend *b,
 		    int id)
@@ -305,12 +292,12 @@ static int userns_goes_after_detach(const struct shm_backend *b, int id)
 	if (unshare(CLONE_NEWUSER))
 		return UNS_NO_USERNS;
 	snprintf(map, sizeof(map), "0 %u 1", uid);
-	if (put_file("/proc/self/uid_map", map) || put_file("/proc/self/setgroups", "deny"))
+	if (file_write("/proc/self/uid_map", map) || file_write("/proc/self/setgroups", "deny"))
 		return UNS_MAP;
 	snprintf(map, sizeof(map), "0 %u 1", gid);
-	if (put_file("/proc/self/gid_map", map))
+	if (file_write("/proc/self/gid_map", map))
 		return UNS_MAP;
-	if (put_file("/proc/sys/user/max_user_namespaces", "1"))
+	if (file_write("/proc/sys/user/max_user_namespaces", "1"))
 		return UNS_LIMIT;
 	if (in_child(attach_in_userns, b, id))
 		return UNS_ATTACH;
