@@ -17,34 +17,26 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-. scripts/target.sh
-scripts/install-deps.sh
-make -s lib selftests
+. scripts/lib/prepare.sh
+prepare_kernel
 for k in ${SVSHM_BENCH_KERNELS:-$(scripts/kernels.sh | grep -vx -e debug -e no-sysvipc)}; do
-	target "$k"
+	# A Debian kernel's release is its name (lib/target.sh).
 	if [ "${SVSHM_BENCH_ICOUNT:-0}" = 1 ] && [ "${k#6.1.0-}" != "$k" ]; then
-		echo "### $release: not run under -icount (it does not boot so)"
+		echo "### $k: not run under -icount (it does not boot so)"
 		continue
 	fi
-	ko=$(scripts/build-module.sh "$k" "$kdir")
+	prepare_kernel "$k"
+	icount=""
 	if [ "${SVSHM_BENCH_ICOUNT:-0}" = 1 ]; then
 		echo "### $release, $(date -u +%Y-%m-%d), QEMU TCG -icount shift=0, 2 vCPUs: ns are instructions"
 		export SVSHM_QEMU_EXTRA="-icount shift=0,sleep=off"
+		icount=-i
 	else
 		echo "### $release, $(date -u +%Y-%m-%d), QEMU TCG, 2 vCPUs"
 	fi
 	# shellcheck disable=SC2086
 	scripts/qemu-run.sh $boot -n "bench-$k" -- \
-		"insmod $ko && build/selftests/bench -s ${SVSHM_BENCH_SECONDS:-1}
-		 if [ ${SVSHM_BENCH_ICOUNT:-0} = 1 ]; then
-			:
-		 elif [ -e /sys/module/svshm/parameters/huge ]; then
-			rmmod svshm && insmod $ko huge=within_size &&
-			build/selftests/bench -H -s ${SVSHM_BENCH_SECONDS:-1} | grep -v '^| ---\\|^| case'
-		 else
-			echo '| first touch, 64 MiB, huge=within_size | skipped: no huge= parameter |'
-		 fi
-		 rmmod svshm" |
+		sh scripts/guest/bench.sh $icount -s "${SVSHM_BENCH_SECONDS:-1}" "$ko" |
 		grep '^|' ||
 		echo "| $release: the guest did not finish (build/run/bench-$k/console) |"
 done

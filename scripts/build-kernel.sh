@@ -12,7 +12,7 @@
 # and the KDIR to build svshm.ko against.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/scripts/cache.sh"
+. "$top/scripts/lib/cache.sh"
 variant=${1:?usage: build-kernel.sh newest|no-sysvipc|debug}
 case $variant in
 newest) frags="guest sysvipc" ;;

@@ -3,7 +3,7 @@
 # --strict, W=1 and sparse on each kernel), then boot each target kernel in
 # QEMU, load svshm.ko, run every selftest as root and as an unprivileged
 # user, unload, and check the kernel log; build and lint the Debian packages,
-# and install them in one more guest (guest-deb.sh). Prints TAP per kernel
+# and install them in one more guest (guest/deb.sh). Prints TAP per kernel
 # and, last, "N passed, N failed" over everything; exits non-zero on any
 # failure.
 #   SVSHM_KERNELS="ver ..."   the kernels (default: scripts/kernels.sh)
@@ -43,6 +43,35 @@ count_tap() {
 	done
 }
 
+# timed SECS OUT COMMAND...: COMMAND, its output in OUT; its seconds and
+# exit status to the file SECS, which collect reads.
+timed() {
+	secs_file=$1 out_file=$2
+	shift 2
+	rm -f "$secs_file"
+	start=$(date +%s)
+	"$@" >"$out_file" 2>&1
+	rc=$?
+	echo "$(($(date +%s) - start)) $rc" >"$secs_file"
+}
+
+# collect WHAT NOTE SECS LOG TAP...: one guest's or lane's end: its time
+# and exit status (secs, rc: timed's SECS) in one line, its TAP counted.
+collect() {
+	secs="?" rc="?"
+	[ -f "$3" ] && read -r secs rc <"$3"
+	echo "# $1 ran $secs s$2, exit $rc, log $4"
+	shift 4
+	count_tap "$@"
+}
+
+# row NAME RELEASE TIME: the summary's row, of what was counted since p0
+# and f0.
+row() {
+	summary="$summary
+# | $1 | $2 | $((passed - p0)) | $((failed - f0)) | $3 |"
+}
+
 scripts/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 mkdir -p build
 
@@ -53,13 +82,7 @@ mkdir -p build
 # the guests, they would add to the whole. Not in a run of chosen selftests.
 fresh=""
 if [ -z "${SVSHM_TESTS:-}" ]; then
-	rm -f build/fresh-root.secs
-	(
-		start=$(date +%s)
-		scripts/fresh-root.sh >build/fresh-root.tap 2>&1
-		rc=$?
-		echo "$(($(date +%s) - start)) $rc" >build/fresh-root.secs
-	) &
+	timed build/fresh-root.secs build/fresh-root.tap scripts/fresh-root.sh &
 	fresh=$!
 fi
 ksrc=$(scripts/kernel-source.sh)
@@ -84,22 +107,20 @@ check "kselftest target builds: make -C tools/testing/selftests TARGETS=svshm" \
 	make -s -C "$ktree/tools/testing/selftests" TARGETS=svshm O="$kout" &&
 	ksft="-k $ktree -o $kout"
 
-. scripts/target.sh
+. scripts/lib/prepare.sh
+prepare_check=check
 kernels=$(scripts/kernels.sh) || { echo "0 passed, 1 failed"; exit 1; }
 summary=""
 
 # kernel_prepare K: K built (once: scripts/build-kernel.sh caches the ones
-# svshm builds), its module built clean and through DKMS; sets what
-# kernel_guest needs (boot, ko, env, long, tests). Fails with no module.
+# svshm builds), its module built clean (lib/prepare.sh, each a check) and
+# through DKMS; sets what kernel_guest needs (boot, ko, env, long, tests).
+# Fails with no module.
 kernel_prepare() {
 	k=$1
 	echo "# kernel $k"
 	tests="" long="" env=""
 	for t in ${SVSHM_TESTS:-}; do tests="$tests build/selftests/$t"; done
-	case $k in
-	newest | no-sysvipc | debug) check "$k kernel built" target "$k" || return 1 ;;
-	*) target "$k" ;;
-	esac
 	case $k in
 	debug)
 		# The sanitizers: longer torture, as many fuzz calls as the other
@@ -122,10 +143,10 @@ kernel_prepare() {
 		env="SVSHM_EXPECT_NO_SYSVIPC=1"
 		;;
 	esac
-	rm -f "build/kernel/$k/svshm.ko"
-	check "$k: svshm.ko builds clean (W=1, sparse)" scripts/build-module.sh "$k" "$kdir"
-	ko=build/kernel/$k/svshm.ko
-	[ -f "$ko" ] || { failed=$((failed + 1)); echo "not ok - $k: no module to test"; return 1; }
+	if ! prepare_kernel -s "$k"; then
+		[ "$prepare_failed" = kernel ] || { failed=$((failed + 1)); echo "not ok - $k: no module to test"; }
+		return 1
+	fi
 	check "$k: dkms build svshm against its tree (README's DKMS steps)" \
 		scripts/dkms-build.sh "$k" "$release" "$kdir"
 	return 0
@@ -134,37 +155,29 @@ kernel_prepare() {
 # kernel_guest K: K's guest runs the selftests, with kernel_prepare's
 # settings; its time and exit status go to build/guest-K.secs.
 kernel_guest() {
-	rm -f "build/guest-$1.secs"
-	start=$(date +%s)
 	# shellcheck disable=SC2086
-	SVSHM_TIMEOUT=2400 scripts/qemu-run.sh $boot -n "$1" -- $env sh scripts/guest-tests.sh $long $ksft "$ko" $tests \
-		>"build/guest-$1.log" 2>&1
-	rc=$?
-	echo "$(($(date +%s) - start)) $rc" >"build/guest-$1.secs"
+	timed "build/guest-$1.secs" "build/guest-$1.log" env SVSHM_TIMEOUT=2400 \
+		scripts/qemu-run.sh $boot -n "$1" -- $env sh scripts/guest/tests.sh $long $ksft "$ko" $tests
 }
 
 # kernel_collect K NOTE P F: count K's guest, P passed and F failed before
 # it (its preparation), into a row of the summary.
 kernel_collect() {
 	k=$1 p0=$((passed - $3)) f0=$((failed - $4))
-	secs="?" rc="?"
-	[ -f "build/guest-$k.secs" ] && read -r secs rc <"build/guest-$k.secs"
 	run=build/run/$k
-	echo "# $k: guest ran $secs s$2, exit $rc, log build/guest-$k.log"
-	count_tap "$run"/tap/*.tap
+	collect "$k: guest" "$2" "build/guest-$k.secs" "build/guest-$k.log" "$run"/tap/*.tap
 	check "$k: kernel log free of splats and leaks" scripts/splat-check.sh -a "$run/dmesg" \
 		"$run/console" "$run/kmemleak"
 	early=$(scripts/splat-check.sh -b "$run/dmesg" "$run/console" | head -n 1)
 	[ -z "$early" ] || check "$k: $early" scripts/splat-check.sh -b "$run/dmesg" "$run/console"
 	check "$k: guest finished" test -f "$run/rc"
-	summary="$summary
-# | $k | $release | $((passed - p0)) | $((failed - f0)) | $secs s |"
+	row "$k" "$release" "$secs s"
 }
 
 # Two lanes, one per core (QEMU's TCG takes one): the kernels' guests in
 # turn on one; on the other, first the packages installed in a guest of
 # the first Debian kernel (dpkg -i, DKMS's build there, the demo, Secure
-# Boot's refusal, purge: scripts/guest-deb.sh, minutes of a DKMS build under
+# Boot's refusal, purge: scripts/guest/deb.sh, minutes of a DKMS build under
 # TCG), then the debug kernel's guest, the longest. Both are counted after
 # the kernels', each with its own time.
 debk=$(printf '%s\n' "$kernels" | grep -vxE 'newest|no-sysvipc|debug' | head -n 1)
@@ -174,20 +187,13 @@ if printf '%s\n' "$kernels" | grep -qx debug; then
 	p0=$passed f0=$failed
 	kernel_prepare debug && dbg=debug
 	dbg_p=$((passed - p0)) dbg_f=$((failed - f0)) dbg_release=${release:-}
-	[ -n "$dbg" ] || summary="$summary
-# | debug | - | $dbg_p | $dbg_f | - |"
+	[ -n "$dbg" ] || row debug - -
 fi
 if [ -n "$debk$dbg" ]; then
 	# shellcheck disable=SC2086
 	(
-		if [ -n "$debk" ]; then
-			rm -f build/guest-deb.secs
-			start=$(date +%s)
-			SVSHM_TIMEOUT=1800 scripts/qemu-run.sh -k "$debk" -n "deb-$debk" -- \
-				sh scripts/guest-deb.sh $debs >build/guest-deb.log 2>&1
-			rc=$?
-			echo "$(($(date +%s) - start)) $rc" >build/guest-deb.secs
-		fi
+		[ -z "$debk" ] || timed build/guest-deb.secs build/guest-deb.log env SVSHM_TIMEOUT=1800 \
+			scripts/qemu-run.sh -k "$debk" -n "deb-$debk" -- sh scripts/guest/deb.sh $debs
 		[ -z "$dbg" ] || kernel_guest debug
 	) &
 	lane=$!
@@ -196,8 +202,7 @@ for k in $kernels; do
 	[ "$k" = debug ] && continue
 	p0=$passed f0=$failed
 	kernel_prepare "$k" || {
-		summary="$summary
-# | $k | - | $((passed - p0)) | $((failed - f0)) | - |"
+		row "$k" - -
 		continue
 	}
 	kernel_guest "$k"
@@ -213,28 +218,21 @@ if [ -n "${lane:-}" ]; then
 	if [ -n "$debk" ]; then
 		echo "# packages on $debk"
 		p0=$passed f0=$failed
-		secs="?" rc="?"
-		[ -f build/guest-deb.secs ] && read -r secs rc <build/guest-deb.secs
-		echo "# packages: guest ran $secs s (beside the kernels'), exit $rc, log build/guest-deb.log"
-		count_tap "build/run/deb-$debk/tap/deb.tap"
+		collect "packages: guest" " (beside the kernels')" build/guest-deb.secs build/guest-deb.log \
+			"build/run/deb-$debk/tap/deb.tap"
 		check "packages: the guest finished" test -f "build/run/deb-$debk/rc"
-		summary="$summary
-# | packages | $debk | $((passed - p0)) | $((failed - f0)) | $secs s |"
+		row packages "$debk" "$secs s"
 	fi
 fi
 
 if [ -n "$fresh" ]; then
 	wait "$fresh"
 	p0=$passed f0=$failed
-	secs="?" rc="?"
-	[ -f build/fresh-root.secs ] && read -r secs rc <build/fresh-root.secs
-	echo "# fresh root: ran $secs s (beside the rest), exit $rc, log build/fresh-root/log"
-	count_tap build/fresh-root.tap
+	collect "fresh root:" " (beside the rest)" build/fresh-root.secs build/fresh-root/log build/fresh-root.tap
 	# A run that stopped without a "not ok" was killed, or broke.
 	fresh_ended() { [ "$rc" = 0 ] || grep -q '^not ok' build/fresh-root.tap; }
 	check "fresh root: ran to its end" fresh_ended
-	summary="$summary
-# | fresh root | - | $((passed - p0)) | $((failed - f0)) | $secs s |"
+	row "fresh root" - "$secs s"
 fi
 
 echo "# | kernel | release | passed | failed | guest |$summary"

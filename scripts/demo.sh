@@ -27,17 +27,22 @@ one stores a text in a segment, the next ones (root, then nobody) read it
 back; the segment is listed in /proc/svshm and by svshm-ipcs; then the same
 program does the same on the kernel's own SysV shm, side by side.
 INTRO
-scripts/install-deps.sh demo || fail "could not install its packages (scripts/install-deps.sh demo)"
-make -s lib tools || fail "the libraries and tools did not build (make lib tools, above)"
+. scripts/lib/prepare.sh
+if ! prepare_kernel -p; then
+	case $prepare_failed in
+	deps) fail "could not install its packages (scripts/install-deps.sh demo)" ;;
+	*) fail "the libraries and tools did not build (make lib tools, above)" ;;
+	esac
+fi
 # The first line of the matrix is the 6.1 kernel; the others (6.12, the
 # kernels make check builds) are not the demo's, and may be missing.
 k=$(scripts/kernels.sh 2>/dev/null | head -n 1)
 if [ -z "$k" ] || [ ! -f "/boot/vmlinuz-$k" ]; then
 	fail "no Debian 6.1 kernel with headers installed (apt-get install linux-image-amd64 linux-headers-amd64)"
 fi
-ko=$(scripts/build-module.sh -p "$k") || fail "svshm.ko did not build for $k (the log is above)"
+prepare_kernel -p "$k" || fail "svshm.ko did not build for $k (the log is above)"
 rc=0
-scripts/qemu-run.sh -k "$k" -n demo -- sh scripts/guest-demo.sh "$ko" || rc=$?
+scripts/qemu-run.sh -k "$k" -n demo -- sh scripts/guest/demo.sh "$ko" || rc=$?
 if [ "$rc" -eq 0 ] && grep -q '^svshm demo: every step as expected' build/run/demo/console; then
 	said=1
 	echo "svshm demo: it worked: processes shared a segment through svshm.ko on $k, as on native SysV shm"

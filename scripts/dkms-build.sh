@@ -7,7 +7,7 @@
 # build and install trees, and the signing key it makes where the kernel
 # can check signatures): the host's /usr/src, /var/lib/dkms and
 # /lib/modules are not touched. dkms install needs the kernel installed in
-# /lib/modules; the package's guest test (guest-deb.sh) installs for real.
+# /lib/modules; the package's guest test (guest/deb.sh) installs for real.
 set -eu
 name=$1 release=$2 kdir=$3
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -20,7 +20,9 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-. "$here/cache.sh"
+. "$here/lib/cache.sh"
+# shellcheck source=scripts/lib/steps.sh
+. "$here/lib/steps.sh"
 cache=$svshm_cache/fresh-root
 work=$top/build/fresh-root
 root=$work/root
@@ -63,28 +65,9 @@ cache_lock fresh-root
 trap unmount_root EXIT
 trap 'exit 1' INT TERM HUP
 
-n=0 failed=0
-t0=$(date +%s)
-# step DESCRIPTION COMMAND...: run it with its output in the log; a TAP
-# line with its seconds; on failure, its last lines as diagnostics.
-step() {
-	desc=$1
-	shift
-	echo "# $desc" >>"$log"
-	mark=$(wc -l <"$log")
-	"$@" >>"$log" 2>&1
-	rc=$?
-	n=$((n + 1)) t1=$(date +%s)
-	if [ $rc -eq 0 ]; then
-		echo "ok $n - fresh root: $desc ($((t1 - t0)) s)"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - fresh root: $desc ($((t1 - t0)) s)"
-		tail -n +$((mark + 1)) "$log" | tail -n 15 | sed 's/^/# > /'
-	fi
-	t0=$t1
-	return $rc
-}
+# Each step's output in the log (lib/steps.sh); a TAP line with its
+# seconds; on failure, its last lines as diagnostics.
+step_log=$log step_prefix="- fresh root: " step_tail=15
 
 # in_root COMMAND: a shell command line, as root in the clone, with a
 # login's environment and nothing of this one's. INITRD=No: the root never
@@ -207,4 +190,4 @@ step "a minimal Debian $codename (debootstrap minbase, git, make) and a git clon
 		user_program
 # apt's cache keeps only what the mirror still has.
 [ ! -d "$root/root/svshm" ] || in_root "apt-get -qq autoclean" >>"$log" 2>&1
-[ "$failed" -eq 0 ] && [ "$n" -gt 0 ]
+[ "$step_failed" -eq 0 ] && [ "$step_n" -gt 0 ]

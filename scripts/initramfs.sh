@@ -2,7 +2,7 @@
 # Usage: initramfs.sh KVER|none OUT
 # Build the guest's initramfs: static busybox, the modules a 9p root needs
 # on kernel KVER (none for a kernel with virtio-9p built in), and
-# initramfs-init.sh as /init. Compressed modules are stored decompressed,
+# guest/initramfs-init.sh as /init. Compressed modules are stored decompressed,
 # since busybox's insmod reads neither .xz nor .zst.
 set -eu
 kver=$1
@@ -13,7 +13,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/bin" "$tmp/lib/mod" "$tmp/proc" "$tmp/sys" "$tmp/dev" "$tmp/newroot"
 cp /bin/busybox "$tmp/bin/busybox"
-cp "$here/initramfs-init.sh" "$tmp/init"
+cp "$here/guest/initramfs-init.sh" "$tmp/init"
 chmod 755 "$tmp/init"
 
 : >"$tmp/lib/mod/order"

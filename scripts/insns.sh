@@ -8,17 +8,14 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-. scripts/target.sh
+. scripts/lib/prepare.sh
 k=${1:-newest}
 case $k in
 newest | debug) ;;
 *) echo "insns.sh: $k: gdb needs the kernel's vmlinux: newest or debug" >&2; exit 2 ;;
 esac
 command -v gdb >/dev/null || { echo "insns.sh: needs gdb (apt-get install gdb)" >&2; exit 1; }
-scripts/install-deps.sh
-make -s lib selftests
-target "$k"
-ko=$(scripts/build-module.sh "$k" "$kdir")
+prepare_kernel "$k"
 mkdir -p build
 # gdb 13 cannot reach a stub on a Unix socket: a local TCP port (SVSHM_GDB_PORT).
 port=${SVSHM_GDB_PORT:-$((20000 + $$ % 20000))}
@@ -27,8 +24,7 @@ rm -f "$ready" "$text"
 # shellcheck disable=SC2086
 SVSHM_QEMU_EXTRA="-gdb tcp:127.0.0.1:$port" \
 	scripts/qemu-run.sh $boot -a nokaslr -n insns -- \
-	"insmod $ko && cat /sys/module/svshm/sections/.text >$text &&
-	 build/selftests/insns $ready" >build/insns.log 2>&1 &
+	sh scripts/guest/insns.sh "$ko" "$text" "$ready" >build/insns.log 2>&1 &
 qemu=$!
 i=0
 until [ -s "$ready" ]; do

@@ -3,7 +3,7 @@
 # cache (kselftest_harness.h, checkpatch.pl).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/cache.sh"
+. "$here/lib/cache.sh"
 
 tarball=$(ls /usr/src/linux-source-6.12*.tar.xz 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$tarball" ]; then

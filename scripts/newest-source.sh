@@ -11,7 +11,7 @@
 # -s: print the private apt options instead (for apt-get source sparse).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/cache.sh"
+. "$here/lib/cache.sh"
 apt=$svshm_cache/apt
 opts="-o Dir::Etc::sourcelist=$apt/sources.list -o Dir::Etc::sourceparts=-
  -o Dir::State::Lists=$apt/lists -o Dir::Cache=$apt/cache

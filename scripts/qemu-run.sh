@@ -36,7 +36,7 @@ if [ $# -eq 0 ] || { [ -z "$kver" ] && [ -z "$bzimage" ]; }; then
 	exit 2
 fi
 
-. "$here/cache.sh"
+. "$here/lib/cache.sh"
 mkdir -p "$svshm_cache/initramfs"
 if [ -n "$kver" ]; then
 	kernel=/boot/vmlinuz-$kver
@@ -48,7 +48,7 @@ fi
 [ -r "$kernel" ] || { echo "qemu-run: cannot read $kernel" >&2; exit 2; }
 
 # The initramfs depends on the kernel's modules and on our /init only.
-stamp=$(cat "$here/initramfs-init.sh" "$here/initramfs.sh" | md5sum | cut -c1-12)
+stamp=$(cat "$here/guest/initramfs-init.sh" "$here/initramfs.sh" | md5sum | cut -c1-12)
 initrd=$svshm_cache/initramfs/$modset-$stamp.cpio.gz
 if [ ! -f "$initrd" ]; then
 	cache_lock "initramfs-$modset-$stamp"

@@ -14,7 +14,7 @@
 # other. A second call only reads the lists: well under a second.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/cache.sh"
+. "$here/lib/cache.sh"
 opts=$("$here/newest-source.sh" -s)
 
 # shellcheck disable=SC2086

@@ -2,11 +2,11 @@
 # Usage: splat-check.sh [-b | -a] LOG...
 # Exit 1, printing the lines, if a kernel log holds a WARN, BUG, Oops, KASAN,
 # UBSAN, lockdep or kmemleak report (or a panic); exit 0 otherwise.
-# guest-tests.sh marks the kernel log and the console just before it loads
+# guest/tests.sh marks the kernel log and the console just before it loads
 # svshm.ko: a splat before the mark is the test bed's (its kernel, QEMU),
 # and is headed "test bed: kernel splat before svshm.ko was loaded: LINE".
 # -b looks only before the mark, -a only after it; both are for guests that
-# ran guest-tests.sh, where no mark in any log means svshm.ko was never
+# ran guest/tests.sh, where no mark in any log means svshm.ko was never
 # loaded. A log without the mark beside one with it (kmemleak's report,
 # taken at the end) is after it.
 set -u

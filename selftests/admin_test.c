@@ -10,9 +10,9 @@
  * the kernel refuses, leaving the module unloaded; as a user, load and
  * unload say they need root.
  *
- * Root's tests need SVSHM_KO, the module's path (guest-tests.sh sets it),
- * and leave the module loaded. The svshm work is done in children, so that
- * no descriptor of this process pins the module.
+ * Root's tests need SVSHM_KO, the module's path (scripts/guest/tests.sh sets
+ * it), and leave the module loaded. The svshm work is done in children, so
+ * that no descriptor of this process pins the module.
  */
 #include <errno.h>
 #include <limits.h>

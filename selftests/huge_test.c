@@ -14,7 +14,7 @@
  * done in children: libsvshm keeps /dev/svshm open for a process's life,
  * which would pin the module in this one.
  *
- * Needs root, SVSHM_KO (guest-tests.sh sets it) and a kernel with
+ * Needs root, SVSHM_KO (scripts/guest/tests.sh sets it) and a kernel with
  * transparent huge pages for shmem. Leaves the module loaded without a
  * value and shmem_enabled as it found it.
  */

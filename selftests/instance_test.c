@@ -1246,7 +1246,7 @@ TEST_F(inst, userns_mounts_parameter)
  * rmmod is refused while a segment exists in any instance: here the last
  * one, attached after its instance ended, with no file of the module open
  * and no mount; its last detach lets the module go. Needs SVSHM_KO (the
- * module's path, set by guest-tests.sh) to load it again.
+ * module's path, set by scripts/guest/tests.sh) to load it again.
  */
 TEST_F(inst, rmmod_refused_while_an_ended_instance_has_a_segment)
 {

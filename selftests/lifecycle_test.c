@@ -9,7 +9,7 @@
  * row. The kernel log is checked for splats and, on the debug kernel, for
  * leaks.
  *
- * Needs root and SVSHM_KO, the module's path (guest-tests.sh sets it).
+ * Needs root and SVSHM_KO, the module's path (scripts/guest/tests.sh sets it).
  * The svshm work is done in children: libsvshm keeps /dev/svshm open for a
  * process's life, which would pin the module in this one.
  */

@@ -2,7 +2,7 @@
 /*
  * libsvshm without the module loaded: every call fails with ENOSYS and a
  * single line on stderr names the cause, however many calls are made.
- * Run by guest-tests.sh after rmmod, with stderr captured to a file.
+ * Run by scripts/guest/tests.sh after rmmod, with stderr captured to a file.
  */
 #include <errno.h>
 #include <sys/wait.h>

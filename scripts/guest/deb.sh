@@ -1,5 +1,5 @@
 #!/bin/sh
-# Usage (in the guest, as root): guest-deb.sh DEB...
+# Usage (in the guest, as root): deb.sh DEB...
 # The Debian packages as a user installs them, on a Debian kernel: an
 # overlay (tmpfs upper) over /etc, /usr and /var makes the host's read-only
 # root writable; dpkg -i installs the packages, and svshm-dkms's postinst
@@ -14,33 +14,15 @@
 set -u
 out=${svshm_rundir:?}/tap
 mkdir -p "$out"
-log=$out/deb.log
-: >"$log"
-n=0
-t0=$(date +%s)
+# Each step's output in deb.log (lib/steps.sh); a TAP line with the
+# seconds it took; on failure, its last lines as diagnostics.
+# shellcheck source=scripts/lib/steps.sh
+. "$(dirname "$0")/../lib/steps.sh"
+step_log=$out/deb.log step_tap=$out/deb.tap
+: >"$step_log"
 kver=$(uname -r)
 export DEBIAN_FRONTEND=noninteractive
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
-
-# step DESCRIPTION COMMAND...: run it with its output in deb.log; a TAP
-# line with the seconds it took; on failure, its last lines as diagnostics.
-step() {
-	desc=$1
-	shift
-	echo "# $desc" >>"$log"
-	mark=$(wc -l <"$log")
-	"$@" >>"$log" 2>&1
-	rc=$?
-	n=$((n + 1)) t1=$(date +%s)
-	if [ $rc -eq 0 ]; then
-		echo "ok $n $desc ($((t1 - t0)) s)"
-	else
-		echo "not ok $n $desc ($((t1 - t0)) s)"
-		tail -n +$((mark + 1)) "$log" | tail -n 8 | sed 's/^/# > /'
-	fi | tee -a "$out/deb.tap"
-	t0=$t1
-	return $rc
-}
 
 # The guest's root is the host's: a host with svshm installed would hide
 # what the packages do.

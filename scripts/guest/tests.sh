@@ -1,24 +1,33 @@
 #!/bin/sh
 # Usage (in the guest, as root):
-#   guest-tests.sh [-t SECONDS] [-f CALLS] [-x] [-r] [-k TREE -o OUT] KO [TEST...]
+#   tests.sh [-t SECONDS] [-f CALLS] [-x | -s] [-i ROUNDS] [-w] [-r] [-k TREE -o OUT] KO [TEST...]
 # Load KO, run each selftest binary (default: all of build/selftests) as root
 # and again as an unprivileged user (nobody, no capabilities); then, when no
 # TEST is named or -x (the stress stages) is given, the torture run for
 # SECONDS (default 5), the ioctl fuzzer for CALLS calls (default 200000) as
-# root and as nobody, and fault injection where the kernel has it; unload KO.
+# root and as nobody, the same in a user namespace's instance, and fault
+# injection where the kernel has it (ROUNDS rounds with -i; default the
+# program's); unload KO and check that the library says why it has no
+# device. -s: the stress stages only, no selftest (make stress). -w: last of
+# the stages, native's id sequence walked through a whole wrap beside
+# svshm's (SVSHM_LONG=1 id_wrap_test, as root; make stress).
 # -r runs the selftests as root only. -k TREE -o OUT: the root pass runs
 # through the kselftest runner, make run_tests TARGETS=svshm O=OUT in the
 # kernel tree TREE (scripts/ksft-tree.sh; built there by make check), and
 # its KTAP is split back into one TAP file per test.
 # Each run's TAP goes to $svshm_rundir/tap/NAME.{root,user}.tap and to the
 # console; the steps of this script are TAP lines of their own in guest.tap.
+# The exit status is 1 if any step failed.
 set -u
-torture=5 fuzz=200000 stress="" users="root user" ktree="" kout=""
+torture=5 fuzz=200000 stress="" only="" rounds="" wrap="" users="root user" ktree="" kout=""
 while [ $# -gt 1 ]; do
 	case $1 in
 	-t) torture=$2; shift ;;
 	-f) fuzz=$2; shift ;;
 	-x) stress=1 ;;
+	-s) stress=1 only=1 ;;
+	-i) rounds=$2; shift ;;
+	-w) wrap=1 ;;
 	-r) users=root ;;
 	-k) ktree=$2; shift ;;
 	-o) kout=$2; shift ;;
@@ -31,7 +40,7 @@ shift
 [ $# -gt 0 ] && [ -z "$stress" ] && torture=0 fuzz=0
 out=${svshm_rundir:?}/tap
 mkdir -p "$out"
-n=0
+n=0 failures=0
 t0=$(date +%s)
 # step OK|FAIL description [LOG]: a TAP line, with the seconds since the
 # last step; a failure carries the lines of LOG that say why, as diagnostics
@@ -41,11 +50,24 @@ step() {
 	if [ "$1" = OK ]; then
 		echo "ok $n $2 ($((t1 - t0)) s)"
 	else
+		failures=$((failures + 1))
 		echo "not ok $n $2 ($((t1 - t0)) s)"
 		[ -n "${3:-}" ] && grep -E 'violation|unexpected|bad|^not ok|Expected|FAIL' "$3" |
 			head -n 8 | sed 's/^/# > /'
 	fi >>"$out/guest.tap"
 	t0=$t1
+}
+
+# run_step DESCRIPTION LOG COMMAND...: one step: COMMAND's output in LOG
+# (kept with the run) and on the console, and its TAP line.
+run_step() {
+	desc=$1 log=$2
+	shift 2
+	echo "# $desc"
+	"$@" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	if [ $rc -eq 0 ]; then step OK "$desc"; else step FAIL "$desc exits $rc" "$log"; fi
 }
 
 # The mark in the kernel log and on the console that tells the test bed's
@@ -60,7 +82,11 @@ else
 	exit 1
 fi
 
-[ $# -gt 0 ] || set -- build/selftests/*_test
+if [ -n "$only" ]; then
+	set --
+elif [ $# -eq 0 ]; then
+	set -- build/selftests/*_test
+fi
 # Absolute: the kselftest runner starts each test in its own directory.
 case $ko in /*) ;; *) ko=$PWD/$ko ;; esac
 export SVSHM_KO="$ko"
@@ -114,47 +140,34 @@ for t in "$@"; do
 	name=$(basename "$t")
 	for who in $users; do
 		if [ $who = root ]; then runner=""; else runner=$unpriv; fi
-		echo "# $name as $who"
-		$runner timeout 900 "$t" >"$out/$name.$who.tap" 2>&1
-		rc=$?
-		cat "$out/$name.$who.tap"
-		if [ $rc -eq 0 ]; then step OK "$name as $who exits 0"; else step FAIL "$name as $who exits $rc" "$out/$name.$who.tap"; fi
+		# shellcheck disable=SC2086
+		run_step "$name as $who" "$out/$name.$who.tap" $runner timeout 900 "$t"
 	done
 done
 
 # Many processes colliding on a few keys (longer on the debug kernel).
 if [ "$torture" -gt 0 ]; then
-	echo "# torture"
-	build/selftests/torture -p 8 -t "$torture" >"$out/torture.log" 2>&1
-	rc=$?
-	cat "$out/torture.log"
-	if [ $rc -eq 0 ]; then step OK "torture"; else step FAIL "torture exits $rc" "$out/torture.log"; fi
+	run_step torture "$out/torture.log" build/selftests/torture -p 8 -t "$torture"
 fi
 # The fuzzer as root, then as nobody against root's sentinel segments.
 if [ "$fuzz" -gt 0 ]; then
 	for who in root user; do
 		if [ $who = root ]; then as=""; else as="-u 65534"; fi
-		build/selftests/fuzz -c "$fuzz" $as >"$out/fuzz.$who.log" 2>&1
-		rc=$?
-		cat "$out/fuzz.$who.log"
-		if [ $rc -eq 0 ]; then step OK "fuzz as $who"; else step FAIL "fuzz as $who exits $rc" "$out/fuzz.$who.log"; fi
+		run_step "fuzz as $who" "$out/fuzz.$who.log" build/selftests/fuzz -c "$fuzz" $as
 	done
 fi
 
-# The same in a container (scripts/userns-run.sh): root of a user namespace
+# The same in a container (scripts/guest/userns-run.sh): root of a user namespace
 # with its own IPC namespace and an svshm instance bound over /dev/svshm,
 # where capabilities count in that namespace on both backends. The
 # permission matrix when it is among the tests; fewer fuzz calls (the same
 # paths, on another table).
 if [ "$fuzz" -gt 0 ]; then
 	in_userns() { # in_userns WHAT COMMAND...: one step; output in userns-WHAT.log
-		what="$1 in a user namespace's instance" log=$out/userns-$(echo "$1" | tr ' ' _).log
+		what=$1
 		shift
-		echo "# $what"
-		sh scripts/userns-run.sh "$@" >"$log" 2>&1
-		rc=$?
-		cat "$log"
-		if [ $rc -eq 0 ]; then step OK "$what"; else step FAIL "$what exits $rc" "$log"; fi
+		run_step "$what in a user namespace's instance" "$out/userns-$(echo "$what" | tr ' ' _).log" \
+			sh scripts/guest/userns-run.sh "$@"
 	}
 	# Removing the callers' native segments takes CAP_SYS_ADMIN in the user
 	# namespace that owns the IPC namespace: the container's root has it in
@@ -176,10 +189,11 @@ if [ "$fuzz" -gt 0 ]; then
 fi
 
 if [ "$fuzz" -gt 0 ] && [ -d /sys/kernel/debug/failslab ]; then
-	build/selftests/faultinject >"$out/faultinject.log" 2>&1
-	rc=$?
-	cat "$out/faultinject.log"
-	if [ $rc -eq 0 ]; then step OK "fault injection"; else step FAIL "fault injection exits $rc" "$out/faultinject.log"; fi
+	run_step "fault injection" "$out/faultinject.log" build/selftests/faultinject ${rounds:+-r "$rounds"}
+fi
+if [ -n "$wrap" ]; then
+	run_step "id sequences through a whole wrap (SVSHM_LONG=1 id_wrap_test)" "$out/id_wrap_long.tap" \
+		env SVSHM_LONG=1 build/selftests/id_wrap_test
 fi
 
 # Every test removes what it made: a segment holds the module, so rmmod is
@@ -207,7 +221,5 @@ else
 fi
 if [ -e /dev/svshm ]; then step FAIL "/dev/svshm gone after rmmod"; else step OK "/dev/svshm gone after rmmod"; fi
 # The library without the module: ENOSYS and one line naming the cause.
-build/selftests/nodev >"$out/nodev.tap" 2>&1
-rc=$?
-cat "$out/nodev.tap"
-if [ $rc -eq 0 ]; then step OK "nodev exits 0"; else step FAIL "nodev exits $rc" "$out/nodev.tap"; fi
+run_step nodev "$out/nodev.tap" build/selftests/nodev
+[ "$failures" -eq 0 ]

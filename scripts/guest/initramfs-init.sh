@@ -1,7 +1,7 @@
 #!/bin/busybox sh
 # /init of the guest's initramfs: load the 9p modules, mount the host's root
 # read-only and the checkout read-write at the same path, then hand over to
-# guest-init.sh on the new root. Kernel command-line words without a dot
+# guest/init.sh on the new root. Kernel command-line words without a dot
 # reach us as environment variables (svshm_checkout, svshm_rundir).
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
@@ -27,4 +27,4 @@ mkdir -p "/newroot$svshm_checkout" 2>/dev/null
 mount -t 9p -o "$opts" checkout "/newroot$svshm_checkout" || fail "mount checkout"
 umount /proc /sys
 mount --move /dev /newroot/dev
-exec switch_root /newroot /bin/sh "$svshm_checkout/scripts/guest-init.sh"
+exec switch_root /newroot /bin/sh "$svshm_checkout/scripts/guest/init.sh"

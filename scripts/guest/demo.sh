@@ -1,5 +1,5 @@
 #!/bin/sh
-# The demo's guest half (see demo.sh). Usage: guest-demo.sh KO
+# The demo's guest half (see scripts/demo.sh). Usage: demo.sh KO
 # Each step is shown with its command; the ones that read the segment are
 # checked, and the last line says every step went as expected (demo.sh
 # looks for it). set -e: the first failure ends the demo.
