@@ -26,6 +26,9 @@
 #   DESTDIR    a staging root for install and uninstall (a package's)
 #   V=1        Kbuild's full command lines
 #   CC, CFLAGS the userspace compiler and its flags (-O2 -g)
+#   OUT        where lib, selftests and tools go, as OUT/lib, OUT/selftests and
+#              OUT/tools (a cross build's: scripts/arm64-build.sh); default
+#              lib/, build/selftests/ and build/tools/ (not O: Kbuild's)
 #   SVSHM_KERNELS, SVSHM_TESTS   make check on these kernels, these selftests
 #              only (scripts/check.sh; README, "Running things by hand")
 
@@ -40,13 +43,19 @@ CC ?= gcc
 CFLAGS ?= -O2 -g
 CFLAGS += -Wall -Wextra -Werror -D_GNU_SOURCE -Iuapi -Ilib
 LDLIBS_T := -lpthread
+SVSHM_LIB_DIR := lib
+include lib/probes.mk
+CFLAGS += $(SVSHM_LIB_PROBES)
 
-LIBS := lib/libsvshm.so.1 lib/libsvshm.so lib/libsvshm-preload.so
+OUT ?=
+B := $(if $(OUT),$(OUT),build)
+L := $(if $(OUT),$(OUT)/lib,lib)
+LIBS := $(L)/libsvshm.so.1 $(L)/libsvshm.so $(L)/libsvshm-preload.so
 -include selftests/programs.mk
-TESTS := $(patsubst %.c,build/%,$(wildcard selftests/*_test.c)) \
-	 $(addprefix build/selftests/,$(SVSHM_HELPERS) $(SVSHM_ABI_PEERS) $(SVSHM_MEASURES))
-TOOLS := build/tools/svshm-demo build/tools/svshm-ipcs build/tools/svshm-ipcrm \
-	 build/tools/svshm-ipcmk build/tools/svshm
+TESTS := $(patsubst selftests/%.c,$(B)/selftests/%,$(wildcard selftests/*_test.c)) \
+	 $(addprefix $(B)/selftests/,$(SVSHM_HELPERS) $(SVSHM_ABI_PEERS) $(SVSHM_MEASURES))
+TOOLS := $(B)/tools/svshm-demo $(B)/tools/svshm-ipcs $(B)/tools/svshm-ipcrm \
+	 $(B)/tools/svshm-ipcmk $(B)/tools/svshm
 KSFT = $(shell scripts/kernel-source.sh)/tools/testing/selftests
 
 PREFIX ?= /usr/local
@@ -91,29 +100,32 @@ tools: $(TOOLS)
 
 # The soname carries the library's ABI: a change to the shm* prototypes or
 # to what they mean bumps it. libsvshm.so is the link-time name (-lsvshm).
-lib/libsvshm.so.1: lib/svshm.c lib/svshm.h uapi/linux/svshm.h
+LIB_H := lib/svshm.h lib/sys_ioctl.h uapi/linux/svshm.h
+$(L)/libsvshm.so.1: lib/svshm.c $(LIB_H)
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -fPIC -shared -Wl,-soname,libsvshm.so.1 $(CPPFLAGS) $(LDFLAGS) -o $@ lib/svshm.c
 
-lib/libsvshm.so: lib/libsvshm.so.1
+$(L)/libsvshm.so: $(L)/libsvshm.so.1
 	ln -sf libsvshm.so.1 $@
 
-lib/libsvshm-preload.so: lib/svshm.c lib/preload.c lib/svshm.h uapi/linux/svshm.h
+$(L)/libsvshm-preload.so: lib/svshm.c lib/preload.c $(LIB_H)
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -fPIC -shared $(CPPFLAGS) $(LDFLAGS) -o $@ lib/svshm.c lib/preload.c
 
-build/selftests/%: selftests/%.c $(wildcard selftests/*.h) lib/svshm.c lib/svshm.h uapi/linux/svshm.h
+$(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) lib/svshm.c $(LIB_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -isystem $(KSFT) -Iselftests -o $@ $< lib/svshm.c $(LDLIBS_T)
 
 # The measurements (selftests/benchmarks/): make bench and make insns run them.
-build/selftests/%: selftests/benchmarks/%.c $(wildcard selftests/*.h) lib/svshm.c lib/svshm.h uapi/linux/svshm.h
+$(B)/selftests/%: selftests/benchmarks/%.c $(wildcard selftests/*.h) lib/svshm.c $(LIB_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -isystem $(KSFT) -Iselftests -o $@ $< lib/svshm.c $(LDLIBS_T)
 
 # lifecycle_test loads and unloads through libkmod.
-build/selftests/lifecycle_test: LDLIBS_T += -lkmod
+$(B)/selftests/lifecycle_test: LDLIBS_T += -lkmod
 
 # The library built for another ABI version, for abi_test.
-build/selftests/abi_peer_v%: selftests/abi_peer.c lib/svshm.c lib/svshm.h uapi/linux/svshm.h
+$(B)/selftests/abi_peer_v%: selftests/abi_peer.c lib/svshm.c $(LIB_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DSVSHM_LIB_ABI=$* -o $@ selftests/abi_peer.c lib/svshm.c
 
@@ -123,13 +135,13 @@ SVSHM_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 TOOL_SRC := tools/args.c tools/device.c
 TOOL_DEPS := $(TOOL_SRC) tools/args.h tools/device.h uapi/linux/svshm.h
 
-build/tools/%: tools/%.c $(TOOL_DEPS) lib/svshm.c lib/svshm.h
+$(B)/tools/%: tools/%.c $(TOOL_DEPS) lib/svshm.c $(LIB_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -DSVSHM_VERSION='"$(SVSHM_VERSION)"' -o $@ $< $(TOOL_SRC) lib/svshm.c
 
 # The admin command loads and unloads through libkmod; libsvshm's code gives
 # it the device's choice.
-build/tools/svshm: tools/svshm.c $(TOOL_DEPS) lib/svshm.c lib/svshm.h
+$(B)/tools/svshm: tools/svshm.c $(TOOL_DEPS) lib/svshm.c $(LIB_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -DSVSHM_VERSION='"$(SVSHM_VERSION)"' -o $@ $< $(TOOL_SRC) lib/svshm.c -lkmod
 

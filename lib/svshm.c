@@ -107,6 +107,7 @@
 #include <linux/svshm.h>
 
 #include "svshm.h"
+#include "sys_ioctl.h"
 
 
 /*
@@ -446,32 +447,6 @@ static int svshm_take(int failed)
 			svshm_say(&why);
 		return fd;
 	}
-}
-
-/*
- * The ioctl system call, issued here: -errno on failure, as the kernel
- * returns it. glibc's ioctl() is variadic and carries a stack protector:
- * its wrapper takes several times the instructions of the system call
- * instruction and its setup (make insns counts them, which holds on any
- * CPU), and every shm* call is one ioctl. The call is the same to the
- * kernel, seccomp and strace; only a preloaded library that wraps ioctl()
- * itself no longer sees it.
- */
-static inline long svshm_sys_ioctl(int fd, unsigned long cmd, unsigned long arg)
-{
-#if defined(__x86_64__) && defined(__LP64__)	/* not x32 */
-	long ret;
-
-	__asm__ volatile("syscall"
-			 : "=a"(ret)
-			 : "0"((long)SYS_ioctl), "D"((long)fd), "S"(cmd), "d"(arg)
-			 : "rcx", "r11", "memory");
-	return ret;
-#else
-	long ret = syscall(SYS_ioctl, fd, cmd, arg);
-
-	return ret < 0 ? -errno : ret;
-#endif
 }
 
 /* A system call's result as a library call gives it: -1 and errno. */
