@@ -36,6 +36,7 @@
 #include <linux/svshm.h>
 
 #include "backend.h"
+#include "sys_ioctl.h"
 
 #define MIN_ROUNDS	5
 #define MAX_ROUNDS	51
@@ -108,30 +109,19 @@ static double run(const struct shm_backend *b, long (*fn)(const struct shm_backe
 }
 
 /*
- * A system call with no C library wrapper around it, as libsvshm issues
- * its ioctls: the floor must not charge either side a wrapper's work.
+ * The floor: the cheapest way into the kernel (native) or into svshm, the
+ * way libsvshm issues its ioctls (lib/sys_ioctl.h): the floor must not
+ * charge one side a wrapper the other does without.
  */
-static inline long raw_syscall3(long nr, long a, long b, long c)
-{
-	long ret;
-
-	__asm__ volatile("syscall"
-			 : "=a"(ret)
-			 : "0"(nr), "D"(a), "S"(b), "d"(c)
-			 : "rcx", "r11", "memory");
-	return ret;
-}
-
-/* The floor: the cheapest way into the kernel (native) or into svshm. */
 static long floor_call(const struct shm_backend *b, int unused)
 {
 	struct svshm_version v;
 
 	(void)unused;
 	if (b == &shm_native)
-		raw_syscall3(SYS_getppid, 0, 0, 0);
+		svshm_sys_call3(SYS_getppid, 0, 0, 0);
 	else
-		raw_syscall3(SYS_ioctl, devfd, SVSHM_IOC_VERSION, (long)&v);
+		svshm_sys_ioctl(devfd, SVSHM_IOC_VERSION, (unsigned long)&v);
 	return 1;
 }
 
