@@ -13,10 +13,12 @@
 #ifndef _SVSHM_COMPAT_H
 #define _SVSHM_COMPAT_H
 
+#include <linux/compat.h>
 #include <linux/dcache.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/shmem_fs.h>
+#include <asm/shmparam.h>
 #ifdef SVSHM_HAVE_HEX_H
 #include <linux/hex.h>
 #else
@@ -171,6 +173,34 @@ static inline void svshm_kill_persistent_super(struct super_block *sb)
 	kill_anon_super(sb);
 #else
 	kill_litter_super(sb);
+#endif
+}
+
+/*
+ * The alignment native's shmat() asks of an attach address: SHMLBA, or,
+ * for a 32-bit caller where the architecture has one of its own,
+ * COMPAT_SHMLBA (ipc/syscall.c's compat path).
+ */
+static inline unsigned long svshm_shmlba(void)
+{
+#if defined(SVSHM_HAVE_COMPAT_SHMLBA) && defined(CONFIG_COMPAT)
+	if (in_compat_syscall())
+		return COMPAT_SHMLBA;
+#endif
+	return SHMLBA;
+}
+
+/*
+ * Whether an attach address off that alignment, without SHM_RND, fails:
+ * always where the architecture forces SHMLBA (its data caches alias),
+ * else only when it is not page-aligned, as in native's do_shmat().
+ */
+static inline bool svshm_shmlba_refused(unsigned long addr)
+{
+#ifdef SVSHM_HAVE_FORCE_SHMLBA
+	return true;
+#else
+	return addr & ~PAGE_MASK;
 #endif
 }
 
