@@ -19,6 +19,11 @@ target() {
 		[ "$1" != debug ] || boot="$boot -c max,la57=off"
 		release=$(cat "$kdir/include/config/kernel.release")
 		;;
+	arm64)
+		kdir=$("$top/scripts/build-kernel.sh" arm64) || return 1
+		boot="-A arm64 -b $kdir/arch/arm64/boot/Image"
+		release=$(cat "$kdir/include/config/kernel.release")
+		;;
 	*)
 		kdir=/lib/modules/$1/build boot="-k $1" release=$1
 		;;
