@@ -29,6 +29,12 @@ if [ ! -f "$kdir/Makefile" ]; then
 fi
 top=$(cd "$(dirname "$0")/.." && pwd)
 dir=$top/build/kernel/$kver
+# A tree configured for arm64 (scripts/build-kernel.sh arm64) is built
+# with the cross compiler its kernel was built with.
+cross=""
+if grep -q '^CONFIG_ARM64=y' "$kdir/.config" 2>/dev/null && [ "$(uname -m)" != aarch64 ]; then
+	cross="ARCH=arm64 CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}"
+fi
 
 # The plain build's key: what the module is made of. The kernel tree by its
 # release, configuration and exported symbols (a rebuilt or upgraded tree
@@ -38,6 +44,7 @@ plain_key() {
 		echo "$kver $kdir"
 		cat "$kdir/include/generated/utsrelease.h" "$kdir/.config" "$kdir/Module.symvers"
 		${CC:-gcc} --version | head -n 1
+		echo "$cross"
 		cd "$top" && find Kbuild dkms.conf module uapi -type f \
 			\( -name Kbuild -o -name dkms.conf -o -name '*.[ch]' \) |
 			LC_ALL=C sort | xargs md5sum
@@ -56,7 +63,8 @@ mkdir -p "$dir"
 cp -r "$top/Kbuild" "$top/dkms.conf" "$top/module" "$top/uapi" "$dir/"
 log=$dir/build.log
 if [ -n "$plain" ]; then
-	make -C "$kdir" M="$dir" modules >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
+	# shellcheck disable=SC2086
+	make -C "$kdir" M="$dir" $cross modules >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
 	echo "$key" >"$dir/.plain-key"
 	echo "$dir/svshm.ko"
 	exit 0
@@ -64,7 +72,8 @@ fi
 sparse=$("$top/scripts/sparse.sh")
 # A caller's "make -s" would reach kbuild through MAKEFLAGS and silence the
 # CHECK lines the test below looks for.
-if ! MAKEFLAGS= make -C "$kdir" M="$dir" W=1 C=2 CHECK="$sparse" modules >"$log" 2>&1; then
+# shellcheck disable=SC2086
+if ! MAKEFLAGS= make -C "$kdir" M="$dir" $cross W=1 C=2 CHECK="$sparse" modules >"$log" 2>&1; then
 	cat "$log" >&2
 	exit 1
 fi

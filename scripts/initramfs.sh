@@ -1,18 +1,20 @@
 #!/bin/sh
-# Usage: initramfs.sh KVER|none OUT
-# Build the guest's initramfs: static busybox, the modules a 9p root needs
-# on kernel KVER (none for a kernel with virtio-9p built in), and
+# Usage: initramfs.sh KVER|none OUT [BUSYBOX]
+# Build the guest's initramfs: static busybox (the host's /bin/busybox, or
+# BUSYBOX: another architecture's, for its guest), the modules a 9p root
+# needs on kernel KVER (none for a kernel with virtio-9p built in), and
 # guest/initramfs-init.sh as /init. Compressed modules are stored decompressed,
 # since busybox's insmod reads neither .xz nor .zst.
 set -eu
 kver=$1
 out=$2
+busybox=${3:-/bin/busybox}
 here=$(cd "$(dirname "$0")" && pwd)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/bin" "$tmp/lib/mod" "$tmp/proc" "$tmp/sys" "$tmp/dev" "$tmp/newroot"
-cp /bin/busybox "$tmp/bin/busybox"
+cp "$busybox" "$tmp/bin/busybox"
 cp "$here/guest/initramfs-init.sh" "$tmp/init"
 chmod 755 "$tmp/init"
 
