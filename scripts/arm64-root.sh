@@ -23,6 +23,7 @@ pkgs="base-files base-passwd libc6 libc-bin dash bash coreutils util-linux mount
  postgresql-15 perl python3 python3-sysv-ipc libkmod-dev"
 codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 [ -n "$codename" ] || { echo "arm64-root: no Debian release in /etc/os-release" >&2; exit 1; }
+# shellcheck disable=SC2086
 key=$( (echo "$codename"; echo $pkgs) | md5sum | cut -c1-12)
 dir=$svshm_cache/arm64-root-$codename-$key
 if [ -f "$dir/.made" ]; then
