@@ -7,14 +7,14 @@
 # mmdebstrap --variant=extract: nothing of them runs on the host (no
 # maintainer scripts, no emulation), so what those scripts would have made
 # is made here from the packages' own files (the users and groups, the
-# /bin/sh link, the loader's cache is left out: the libraries are where the
-# loader looks anyway). What the guest runs: the shell and the tools of
+# /bin/sh and awk links; the loader's cache is left out: the libraries are
+# where the loader looks anyway). What the guest runs: the shell and the tools of
 # scripts/guest-tests.sh (coreutils, util-linux's setpriv, kmod's insmod),
 # a static busybox for the initramfs, PostgreSQL 15, perl and python3 with
 # sysv_ipc for programs_test; libkmod-dev, which the cross build of the
 # userspace links against (scripts/arm64-build.sh).
-# Made once into the cache, keyed by the release and the package list,
-# under a lock, in a .tmp directory moved in place when done.
+# Made once into the cache, keyed by the release, the package list and
+# this script, under a lock, in a .tmp directory moved in place when done.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/cache.sh"
@@ -24,7 +24,7 @@ pkgs="base-files base-passwd libc6 libc-bin dash bash coreutils util-linux mount
 codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 [ -n "$codename" ] || { echo "arm64-root: no Debian release in /etc/os-release" >&2; exit 1; }
 # shellcheck disable=SC2086
-key=$( (echo "$codename"; echo $pkgs) | md5sum | cut -c1-12)
+key=$( (echo "$codename"; echo $pkgs; cat "$0") | md5sum | cut -c1-12)
 dir=$svshm_cache/arm64-root-$codename-$key
 if [ -f "$dir/.made" ]; then
 	echo "$dir"
@@ -56,9 +56,10 @@ if [ ! -f "$dir/.made" ]; then
 	cp "$r/usr/share/base-passwd/passwd.master" "$r/etc/passwd"
 	cp "$r/usr/share/base-passwd/group.master" "$r/etc/group"
 	[ -e "$r/bin/sh" ] || ln -s dash "$r/bin/sh"
+	[ -e "$r/usr/bin/awk" ] || ln -s mawk "$r/usr/bin/awk"
 	for d in dev proc sys run tmp var/tmp root; do mkdir -p "$r/$d"; done
 	# Checks, so that a missing piece fails here and not in the guest.
-	for f in bin/sh bin/busybox sbin/insmod usr/bin/setpriv usr/bin/timeout \
+	for f in bin/sh usr/bin/awk bin/busybox sbin/insmod usr/bin/setpriv usr/bin/timeout \
 		usr/lib/postgresql/15/bin/postgres usr/lib/postgresql/15/bin/pgbench \
 		usr/bin/perl usr/bin/python3 lib/ld-linux-aarch64.so.1 usr/include/libkmod.h; do
 		[ -e "$r/$f" ] || { echo "arm64-root: no /$f in the root" >&2; exit 1; }
