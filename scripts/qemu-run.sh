@@ -57,10 +57,10 @@ fi
 # ("IO-APIC + timer doesn't work!") when too few came; under TCG on a
 # loaded host they come late, not never (KVM's guests skip the check for
 # the same reason).
-root=/ busybox=/bin/busybox
+root=/ busybox=/bin/busybox iname=$modset
 if [ "$arch" = arm64 ]; then
 	root=$("$here/arm64-root.sh")
-	busybox=$root/bin/busybox modset=none-${root##*/}
+	busybox=$root/bin/busybox iname=arm64-${root##*/}
 	# The checkout's mount point, in a root the guest cannot write.
 	mkdir -p "$root$top"
 	machine="qemu-system-aarch64 -M virt -cpu ${cpu:-max,pauth-impdef=on}"
@@ -72,9 +72,9 @@ fi
 
 # The initramfs depends on the kernel's modules, the busybox and our /init only.
 stamp=$(cat "$here/guest/initramfs-init.sh" "$here/initramfs.sh" | md5sum | cut -c1-12)
-initrd=$svshm_cache/initramfs/$modset-$stamp.cpio.gz
+initrd=$svshm_cache/initramfs/$iname-$stamp.cpio.gz
 if [ ! -f "$initrd" ]; then
-	cache_lock "initramfs-$modset-$stamp"
+	cache_lock "initramfs-$iname-$stamp"
 	[ -f "$initrd" ] || "$here/initramfs.sh" "$modset" "$initrd" "$busybox"
 	cache_unlock
 fi
