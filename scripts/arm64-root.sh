@@ -9,7 +9,7 @@
 # is made here from the packages' own files (the users and groups, the
 # /bin/sh and awk links; the loader's cache is left out: the libraries are
 # where the loader looks anyway). What the guest runs: the shell and the tools of
-# scripts/guest-tests.sh (coreutils, util-linux's setpriv, kmod's insmod),
+# scripts/guest/tests.sh (coreutils, util-linux's setpriv, kmod's insmod),
 # a static busybox for the initramfs, PostgreSQL 15, perl and python3 with
 # sysv_ipc for programs_test; libkmod-dev, which the cross build of the
 # userspace links against (scripts/arm64-build.sh).

@@ -4,7 +4,7 @@
 # (scripts/arm64-build.sh). Bound, in this guest only, where the tree's own
 # build is (build/selftests, build/tools, lib), it is found by the
 # selftests, the helpers and tools they run, and the suite's runner at the
-# paths every other guest uses; then the runner (scripts/guest-tests.sh)
+# paths every other guest uses; then the runner (scripts/guest/tests.sh)
 # loads KO and runs the TESTs as root and as nobody, as on the others.
 set -eu
 for d in selftests tools; do
@@ -12,4 +12,4 @@ for d in selftests tools; do
 	mount --bind "build/arm64/$d" "build/$d"
 done
 mount --bind build/arm64/lib lib
-exec sh scripts/guest-tests.sh "$@"
+exec sh scripts/guest/tests.sh "$@"
