@@ -235,7 +235,7 @@ stress:
 	scripts/stress.sh
 
 kernels:
-	for v in newest no-sysvipc debug; do scripts/build-kernel.sh $$v || exit 1; done
+	for v in newest no-sysvipc debug arm64; do scripts/build-kernel.sh $$v || exit 1; done
 
 # Back to what git has, with or without a KDIR: what Kbuild leaves in the
 # tree is removed by name (.gitignore lists the same), not by the kernel's

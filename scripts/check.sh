@@ -14,16 +14,19 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 passed=0 failed=0 skipped=0
 
-check() { # check NAME COMMAND...: one counted check; output shown on failure
+# check NAME COMMAND...: one counted check; output shown on failure. Its
+# output goes to $checklog: a lane of its own names another.
+checklog=build/check.log
+check() {
 	name=$1
 	shift
-	if "$@" >build/check.log 2>&1; then
+	if "$@" >"$checklog" 2>&1; then
 		passed=$((passed + 1))
 		echo "ok - $name"
 	else
 		failed=$((failed + 1))
 		echo "not ok - $name"
-		sed 's/^/#   /' build/check.log | tail -n 40
+		sed 's/^/#   /' "$checklog" | tail -n 40
 		return 1
 	fi
 }
@@ -114,12 +117,12 @@ summary=""
 
 # kernel_prepare K: K built (once: scripts/build-kernel.sh caches the ones
 # svshm builds), its module built clean (lib/prepare.sh, each a check) and
-# through DKMS; sets what kernel_guest needs (boot, ko, env, long, tests).
-# Fails with no module.
+# through DKMS; sets what kernel_guest needs (boot, ko, env, long, tests,
+# runner, kself). Fails with no module.
 kernel_prepare() {
 	k=$1
 	echo "# kernel $k"
-	tests="" long="" env=""
+	tests="" long="" env="" runner="sh scripts/guest/tests.sh" kself=$ksft
 	for t in ${SVSHM_TESTS:-}; do tests="$tests build/selftests/$t"; done
 	case $k in
 	debug)
@@ -142,13 +145,28 @@ kernel_prepare() {
 		# The tests that need native SysV IPC must find it missing here.
 		env="SVSHM_EXPECT_NO_SYSVIPC=1"
 		;;
+	arm64)
+		# Its userspace is cross-built into build/arm64, which
+		# scripts/guest/arm64.sh binds where the guest runner looks; the
+		# kselftest runner's programs are the host's. Every selftest as
+		# root and as nobody, without the torture and fuzz stages: the
+		# kernel's paths are the x86 kernels' (README, "Platforms").
+		check "arm64: userspace cross-built (scripts/arm64-build.sh)" scripts/arm64-build.sh ||
+			return 1
+		runner="sh scripts/guest/arm64.sh" kself=""
+		if [ -z "$tests" ]; then
+			for t in selftests/*_test.c; do tests="$tests build/selftests/$(basename "$t" .c)"; done
+		fi
+		;;
 	esac
 	if ! prepare_kernel -s "$k"; then
 		[ "$prepare_failed" = kernel ] || { failed=$((failed + 1)); echo "not ok - $k: no module to test"; }
 		return 1
 	fi
-	check "$k: dkms build svshm against its tree (README's DKMS steps)" \
-		scripts/dkms-build.sh "$k" "$release" "$kdir"
+	# DKMS builds on the machine that runs the kernel: not across architectures.
+	[ "$k" = arm64 ] ||
+		check "$k: dkms build svshm against its tree (README's DKMS steps)" \
+			scripts/dkms-build.sh "$k" "$release" "$kdir"
 	return 0
 }
 
@@ -157,7 +175,7 @@ kernel_prepare() {
 kernel_guest() {
 	# shellcheck disable=SC2086
 	timed "build/guest-$1.secs" "build/guest-$1.log" env SVSHM_TIMEOUT=2400 \
-		scripts/qemu-run.sh $boot -n "$1" -- $env sh scripts/guest/tests.sh $long $ksft "$ko" $tests
+		scripts/qemu-run.sh $boot -n "$1" -- $env $runner $long $kself "$ko" $tests
 }
 
 # kernel_collect K NOTE P F: count K's guest, P passed and F failed before
@@ -178,9 +196,12 @@ kernel_collect() {
 # turn on one; on the other, first the packages installed in a guest of
 # the first Debian kernel (dpkg -i, DKMS's build there, the demo, Secure
 # Boot's refusal, purge: scripts/guest/deb.sh, minutes of a DKMS build under
-# TCG), then the debug kernel's guest, the longest. Both are counted after
-# the kernels', each with its own time.
-debk=$(printf '%s\n' "$kernels" | grep -vxE 'newest|no-sysvipc|debug' | head -n 1)
+# TCG), then the debug kernel's guest, the longest, then the arm64 kernel,
+# made there (its kernel, module and userspace cross-built: with a fresh
+# cache, beside the first lane's guests) and its guest. They are counted
+# after the kernels', each with its own time; the arm64 preparation's
+# checks through build/arm64-lane.counts, as the lane is a subshell.
+debk=$(printf '%s\n' "$kernels" | grep -vxE 'newest|no-sysvipc|debug|arm64' | head -n 1)
 [ -n "${debs:-}" ] && [ -n "$debk" ] || debk=""
 dbg=""
 if printf '%s\n' "$kernels" | grep -qx debug; then
@@ -189,17 +210,25 @@ if printf '%s\n' "$kernels" | grep -qx debug; then
 	dbg_p=$((passed - p0)) dbg_f=$((failed - f0)) dbg_release=${release:-}
 	[ -n "$dbg" ] || row debug - -
 fi
-if [ -n "$debk$dbg" ]; then
+arm=""
+printf '%s\n' "$kernels" | grep -qx arm64 && arm=arm64
+rm -f build/arm64-lane.log build/arm64-lane.counts build/guest-arm64.secs
+if [ -n "$debk$dbg$arm" ]; then
 	# shellcheck disable=SC2086
 	(
 		[ -z "$debk" ] || timed build/guest-deb.secs build/guest-deb.log env SVSHM_TIMEOUT=1800 \
 			scripts/qemu-run.sh -k "$debk" -n "deb-$debk" -- sh scripts/guest/deb.sh $debs
 		[ -z "$dbg" ] || kernel_guest debug
+		if [ -n "$arm" ]; then
+			checklog=build/check-arm64.log p0=$passed f0=$failed release=""
+			kernel_prepare arm64 >build/arm64-lane.log 2>&1 && kernel_guest arm64
+			echo "$((passed - p0)) $((failed - f0)) ${release:--}" >build/arm64-lane.counts
+		fi
 	) &
 	lane=$!
 fi
 for k in $kernels; do
-	[ "$k" = debug ] && continue
+	case $k in debug | arm64) continue ;; esac
 	p0=$passed f0=$failed
 	kernel_prepare "$k" || {
 		row "$k" - -
@@ -214,6 +243,18 @@ if [ -n "${lane:-}" ]; then
 	if [ -n "$dbg" ]; then
 		release=$dbg_release
 		kernel_collect debug " (beside the other kernels')" "$dbg_p" "$dbg_f"
+	fi
+	if [ -n "$arm" ]; then
+		cat build/arm64-lane.log 2>/dev/null
+		arm_p=0 arm_f=1 release=-
+		[ -f build/arm64-lane.counts ] && read -r arm_p arm_f release <build/arm64-lane.counts
+		passed=$((passed + arm_p)) failed=$((failed + arm_f))
+		if [ -f build/guest-arm64.secs ]; then
+			kernel_collect arm64 " (beside the other kernels')" "$arm_p" "$arm_f"
+		else
+			p0=$((passed - arm_p)) f0=$((failed - arm_f))
+			row arm64 - -
+		fi
 	fi
 	if [ -n "$debk" ]; then
 		echo "# packages on $debk"

@@ -2,8 +2,9 @@
 # Print the kernels of the test matrix, one a line:
 #   the newest installed Debian 6.1 and 6.12 amd64 kernels that have both an
 #   image and headers (by version: scripts/install-deps.sh installs them);
-#   newest, no-sysvipc, debug: the kernels scripts/build-kernel.sh builds
-#   from the newest Debian kernel source (README, "Kernels").
+#   newest, no-sysvipc, debug, arm64: the kernels scripts/build-kernel.sh
+#   builds from the newest Debian kernel source (README, "Kernels"; arm64:
+#   "Platforms").
 # SVSHM_KERNELS="name ..." overrides the list (one kernel by hand, say).
 set -eu
 if [ -n "${SVSHM_KERNELS:-}" ]; then
@@ -27,3 +28,4 @@ done
 echo newest
 echo no-sysvipc
 echo debug
+echo arm64

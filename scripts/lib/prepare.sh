@@ -39,7 +39,7 @@ prepare_kernel() {
 	[ -n "${1:-}" ] || return 0
 	prepare_failed=kernel
 	case $1 in
-	newest | no-sysvipc | debug) _prepare_step "$1 kernel built" target "$1" || return 1 ;;
+	newest | no-sysvipc | debug | arm64) _prepare_step "$1 kernel built" target "$1" || return 1 ;;
 	*) target "$1" ;;
 	esac
 	prepare_failed=module
