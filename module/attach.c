@@ -490,7 +490,7 @@ long svshm_attach(struct svshm_table *table, int id, int flags,
 		  unsigned long *addr)
 {
 	unsigned long prot = PROT_READ, mflags = MAP_SHARED, ret;
-	unsigned long a = *addr;
+	unsigned long a = *addr, shmlba = svshm_shmlba();
 	int acc_mode = 0444;
 	struct svshm_perm perm;
 	struct svshm_seg *seg;
@@ -500,10 +500,10 @@ long svshm_attach(struct svshm_table *table, int id, int flags,
 	if (id < 0)
 		return -EINVAL;
 	if (a) {
-		if (a & (SHMLBA - 1)) {
+		if (a & (shmlba - 1)) {
 			if (!(flags & SHM_RND))
 				return -EINVAL;
-			a &= ~(SHMLBA - 1);
+			a &= ~(shmlba - 1);
 			if (!a && (flags & SHM_REMAP))
 				return -EINVAL;
 		}

@@ -13,9 +13,11 @@
 #ifndef _SVSHM_COMPAT_H
 #define _SVSHM_COMPAT_H
 
+#include <linux/compat.h>
 #include <linux/dcache.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/shm.h>
 #include <linux/shmem_fs.h>
 #ifdef SVSHM_HAVE_HEX_H
 #include <linux/hex.h>
@@ -172,6 +174,39 @@ static inline void svshm_kill_persistent_super(struct super_block *sb)
 #else
 	kill_litter_super(sb);
 #endif
+}
+
+/*
+ * Is the caller one that native's compat system calls serve, a 32-bit
+ * task of a 64-bit kernel? Those get ctl_compat.c's layouts and
+ * COMPAT_SHMLBA. x32's tasks come through the compat ioctl too, but their
+ * shmctl(2) and shmat(2) are the 64-bit ones: they are served as 64-bit
+ * callers, as native serves them. Only x86 has x32, and a probe, not the
+ * architecture, says whether this kernel can tell.
+ */
+static inline bool svshm_compat_caller(void)
+{
+	if (!IS_ENABLED(CONFIG_COMPAT) || !in_compat_syscall())
+		return false;
+#ifdef SVSHM_HAVE_IN_X32_SYSCALL
+	return !in_x32_syscall();
+#else
+	return true;
+#endif
+}
+
+/*
+ * The alignment shmat(2) asks of an address: an architecture whose 32-bit
+ * tasks need a coarser one (arm64's) says so in COMPAT_SHMLBA, which
+ * native's compat shmat() defaults to SHMLBA as here.
+ */
+#ifndef COMPAT_SHMLBA
+#define COMPAT_SHMLBA	SHMLBA
+#endif
+
+static inline unsigned long svshm_shmlba(void)
+{
+	return svshm_compat_caller() ? COMPAT_SHMLBA : SHMLBA;
 }
 
 #endif /* _SVSHM_COMPAT_H */
