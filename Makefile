@@ -4,6 +4,9 @@
 #   make                 module (against KDIR), libraries, tools
 #   make lib, tools, module   one of those
 #   make selftests       the selftests (kselftest_harness.h: scripts/kernel-source.sh)
+#   make lib32 selftests32   the libraries and the selftests for 32-bit (i386)
+#                        callers, in build/lib32 and build/selftests32
+#                        (gcc-multilib, libc6-dev-i386)
 #   make check           the whole test suite in QEMU guests (README)
 #   make demo            the demo in a QEMU guest (installs what it needs)
 #   make bench           native and svshm side by side, in each kernel's guest
@@ -64,7 +67,7 @@ MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
 UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 MANPAGES := $(wildcard man/*.[1-8])
 
-.PHONY: all module kdir-check lib selftests tools check demo bench insns stress kernels clean \
+.PHONY: all module kdir-check lib lib32 selftests selftests32 tools check demo bench insns stress kernels clean \
 	deps install install-user uninstall help
 
 # The selftests are not in plain make: they need the kernel's
@@ -103,6 +106,31 @@ lib/libsvshm-preload.so: lib/svshm.c lib/preload.c lib/svshm.h uapi/linux/svshm.
 build/selftests/%: selftests/%.c $(wildcard selftests/*.h) lib/svshm.c lib/svshm.h uapi/linux/svshm.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -isystem $(KSFT) -Iselftests -o $@ $< lib/svshm.c $(LDLIBS_T)
+
+# 32-bit callers: i386 builds of the libraries and of the selftests that
+# have no library without an i386 build here (lifecycle_test's libkmod),
+# beside the 64-bit ones, which they share segments with.
+CC32 ?= $(CC) -m32
+LIBS32 := build/lib32/libsvshm.so.1 build/lib32/libsvshm.so build/lib32/libsvshm-preload.so
+TESTS32 := $(patsubst selftests/%.c,build/selftests32/%,$(filter-out selftests/lifecycle_test.c,\
+	$(wildcard selftests/*_test.c))) $(addprefix build/selftests32/,$(SVSHM_HELPERS))
+lib32: $(LIBS32)
+selftests32: $(TESTS32)
+
+build/lib32/libsvshm.so.1: lib/svshm.c lib/svshm.h uapi/linux/svshm.h
+	@mkdir -p $(dir $@)
+	$(CC32) $(CFLAGS) -fPIC -shared -Wl,-soname,libsvshm.so.1 $(CPPFLAGS) $(LDFLAGS) -o $@ lib/svshm.c
+
+build/lib32/libsvshm.so: build/lib32/libsvshm.so.1
+	ln -sf libsvshm.so.1 $@
+
+build/lib32/libsvshm-preload.so: lib/svshm.c lib/preload.c lib/svshm.h uapi/linux/svshm.h
+	@mkdir -p $(dir $@)
+	$(CC32) $(CFLAGS) -fPIC -shared $(CPPFLAGS) $(LDFLAGS) -o $@ lib/svshm.c lib/preload.c
+
+build/selftests32/%: selftests/%.c $(wildcard selftests/*.h) lib/svshm.c lib/svshm.h uapi/linux/svshm.h
+	@mkdir -p $(dir $@)
+	$(CC32) $(CFLAGS) -isystem $(KSFT) -Iselftests -o $@ $< lib/svshm.c $(LDLIBS_T)
 
 # The measurements (selftests/benchmarks/): make bench and make insns run them.
 build/selftests/%: selftests/benchmarks/%.c $(wildcard selftests/*.h) lib/svshm.c lib/svshm.h uapi/linux/svshm.h

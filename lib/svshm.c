@@ -449,13 +449,14 @@ static int svshm_take(int failed)
 }
 
 /*
- * The ioctl system call, issued here: -errno on failure, as the kernel
- * returns it. glibc's ioctl() is variadic and carries a stack protector:
- * its wrapper takes several times the instructions of the system call
- * instruction and its setup (make insns counts them, which holds on any
- * CPU), and every shm* call is one ioctl. The call is the same to the
- * kernel, seccomp and strace; only a preloaded library that wraps ioctl()
- * itself no longer sees it.
+ * The ioctl system call: -errno on failure, as the kernel returns it.
+ * On x86-64 it is issued here: glibc's ioctl() is variadic and carries a
+ * stack protector, its wrapper takes several times the instructions of
+ * the system call instruction and its setup (make insns counts them,
+ * which holds on any CPU), and every shm* call is one ioctl. The call is
+ * the same to the kernel, seccomp and strace; only a preloaded library
+ * that wraps ioctl() itself no longer sees it. Elsewhere (i386, x32, other
+ * architectures) nothing was measured: glibc's ioctl().
  */
 static inline long svshm_sys_ioctl(int fd, unsigned long cmd, unsigned long arg)
 {
@@ -468,7 +469,7 @@ static inline long svshm_sys_ioctl(int fd, unsigned long cmd, unsigned long arg)
 			 : "rcx", "r11", "memory");
 	return ret;
 #else
-	long ret = syscall(SYS_ioctl, fd, cmd, arg);
+	long ret = ioctl(fd, cmd, arg);
 
 	return ret < 0 ? -errno : ret;
 #endif
@@ -551,9 +552,22 @@ int svshm_shmdt(const void *shmaddr)
 	return svshm_ioctl(SVSHM_IOC_DETACH, (uintptr_t)shmaddr);
 }
 
+/*
+ * Where the kernel's long has 32 bits (i386), a C library's shmctl adds
+ * IPC_64 to the command (glibc's __IPC_64): its struct shmid_ds is the
+ * layout with 64-bit times in halves, which the module tells from the old
+ * one by that flag, as native's 32-bit ipc(2) does. Where it has 64 bits
+ * (x86-64, x32) the command goes as given: there is one layout.
+ */
+#define SVSHM_CTL_IPC_64	(sizeof(__syscall_ulong_t) < 8 ? 0x100 : 0)
+
 int svshm_shmctl(int shmid, int cmd, struct shmid_ds *buf)
 {
-	struct svshm_ctl c = { .id = shmid, .cmd = cmd, .buf = (uintptr_t)buf };
+	struct svshm_ctl c = {
+		.id = shmid,
+		.cmd = cmd | SVSHM_CTL_IPC_64,
+		.buf = (uintptr_t)buf,
+	};
 
 	return svshm_ioctl(SVSHM_IOC_CTL, (uintptr_t)&c);
 }
