@@ -914,7 +914,8 @@ SCENARIO(get_errno_order_existing)
 
 SCENARIO(get_size_limits)
 {
-	unsigned long big = 1UL << 46;
+	/* A 32-bit caller's largest sizes are below 4 GiB. */
+	size_t big = sizeof(size_t) > 4 ? (size_t)(1ULL << 46) : (size_t)3 << 30;
 	struct shminfo lim;
 	int id;
 
