@@ -10,6 +10,9 @@
  * IPC_64 (16-bit ids, 32-bit times) and with it, IPC_INFO and SHM_INFO,
  * each checked field by field and for its size (a sentinel after it), and
  * a segment too big for a 32-bit address space, which shmat refuses.
+ * Each build also runs itself as an unmodified program, glibc's shm*
+ * preloaded with its own width's libsvshm-preload.so: served by svshm,
+ * also where the kernel has no SysV IPC of its own (ENOSYS without it).
  */
 #include <fcntl.h>
 #include <libgen.h>
@@ -30,6 +33,7 @@
 
 #include "backend.h"
 #include "common.h"
+#include "preload.h"
 
 #define SEG_SIZE	(3 * PG + 5)
 #define DATA_OFF	0
@@ -92,6 +96,32 @@ static int peer(const char *backend, const char *idstr)
 		return 1;
 	stat_line(b, id, line, sizeof(line));
 	printf("%s\n", line);
+	return 0;
+}
+
+/*
+ * An unmodified program: glibc's shm* alone. It makes a segment, attaches,
+ * writes, stats and detaches it, and leaves it for the test to find: it
+ * prints its id, or the errno of the first call that failed.
+ */
+static int glibc_program(void)
+{
+	struct shmid_ds ds;
+	int id;
+	char *p;
+
+	id = shmget(IPC_PRIVATE, SEG_SIZE, IPC_CREAT | 0600);
+	if (id < 0)
+		return printf("shmget: %s\n", strerror(errno)), 1;
+	p = shmat(id, NULL, 0);
+	if (p == (char *)-1)
+		return printf("shmat: %s\n", strerror(errno)), 1;
+	snprintf(p, 32, "glibc-%d-bit", WIDTH);
+	if (shmctl(id, IPC_STAT, &ds) || ds.shm_nattch != 1 || ds.shm_segsz != SEG_SIZE)
+		return printf("shmctl: %s\n", strerror(errno)), 1;
+	if (shmdt(p))
+		return printf("shmdt: %s\n", strerror(errno)), 1;
+	printf("id %d\n", id);
 	return 0;
 }
 
@@ -402,8 +432,49 @@ TEST_F(width, too_big_for_32_bits_is_enomem)
 }
 #endif
 
+/*
+ * This very program, preloaded: its segment is svshm's, with its words in
+ * it; without the preload it is native's, or ENOSYS where there is none.
+ */
+TEST(unmodified_program_preloaded)
+{
+	char exe[PATH_MAX], out[OUT_MAX], want[32];
+	char *argv[] = { exe, "--glibc", NULL };
+	struct shmid_ds ds;
+	ssize_t n;
+	int id;
+	char *p;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ASSERT_LT(0, n);
+	exe[n] = 0;
+	ASSERT_EQ(0, run_program(argv, 1, 0, out, sizeof(out))) TH_LOG("preloaded: %s", out);
+	ASSERT_EQ(1, sscanf(out, "id %d", &id)) TH_LOG("preloaded: %s", out);
+	ASSERT_EQ(0, svshm_shmctl(id, IPC_STAT, &ds));
+	EXPECT_EQ(SEG_SIZE, ds.shm_segsz);
+	EXPECT_EQ(0, ds.shm_nattch);
+	p = svshm_shmat(id, NULL, SHM_RDONLY);
+	ASSERT_NE((char *)-1, p);
+	snprintf(want, sizeof(want), "glibc-%d-bit", WIDTH);
+	EXPECT_STREQ(want, p);
+	EXPECT_EQ(0, svshm_shmdt(p));
+	EXPECT_EQ(0, svshm_shmctl(id, IPC_RMID, NULL));
+
+	if (native_shm_present()) {
+		ASSERT_EQ(0, run_program(argv, 0, 0, out, sizeof(out))) TH_LOG("native: %s", out);
+		ASSERT_EQ(1, sscanf(out, "id %d", &id)) TH_LOG("native: %s", out);
+		EXPECT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	} else {
+		EXPECT_NE(0, run_program(argv, 0, 0, out, sizeof(out)));
+		snprintf(want, sizeof(want), "shmget: %s\n", strerror(ENOSYS));
+		EXPECT_STREQ(want, out);
+	}
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "--glibc"))
+		return glibc_program();
 	if (argc == 4 && !strcmp(argv[1], "--peer"))
 		return peer(argv[2], argv[3]);
 	return test_harness_run(argc, argv);

@@ -786,6 +786,7 @@ static const struct recorded {
 static const struct recorded recorded32[] = {
 	{ "get_missing_key", 0x3ff0c2ba11a8ed0cULL, 0x3ff0c2ba11a8ed0cULL },
 	{ "get_size_limits", 0xa42a3ccb88d208d4ULL, 0xd5c1ba685314c4ecULL },
+	{ "ctl_ipc_info", 0x3be62016f0a4cb65ULL, 0xc373ea125fdc1ac7ULL },
 	{ NULL, 0, 0 }
 };
 
