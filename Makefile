@@ -68,7 +68,7 @@ UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 MANPAGES := $(wildcard man/*.[1-8])
 
 .PHONY: all module kdir-check lib lib32 selftests selftests32 tools check demo bench insns stress kernels clean \
-	deps install install-user uninstall help
+	deps install install-lib install-user uninstall help
 
 # The selftests are not in plain make: they need the kernel's
 # kselftest_harness.h, from 1.7 GB of unpacked kernel source (make check
@@ -194,13 +194,19 @@ else
 endif
 	$(if $(DESTDIR),,depmod -a $(KVER))
 
-install-user: lib tools build/svshm.pc
+# The libraries, their headers, svshm.pc and libsvshm(3) alone: what an
+# i386 library package holds (debian/rules).
+install-lib: lib build/svshm.pc
 	install -D -m 0755 lib/libsvshm.so.1 $(DESTDIR)$(LIBDIR)/libsvshm.so.1
 	ln -sf libsvshm.so.1 $(DESTDIR)$(LIBDIR)/libsvshm.so
 	install -D -m 0755 lib/libsvshm-preload.so $(DESTDIR)$(PRELOADDIR)/libsvshm-preload.so
 	install -D -m 0644 lib/svshm.h $(DESTDIR)$(INCLUDEDIR)/svshm.h
 	install -D -m 0644 uapi/linux/svshm.h $(DESTDIR)$(INCLUDEDIR)/linux/svshm.h
 	install -D -m 0644 build/svshm.pc $(DESTDIR)$(PKGCONFIGDIR)/svshm.pc
+	install -D -m 0644 man/libsvshm.3 $(DESTDIR)$(MANDIR)/man3/libsvshm.3
+	$(LDCONFIG)
+
+install-user: install-lib tools
 	install -D -m 0755 build/tools/svshm-ipcs $(DESTDIR)$(BINDIR)/svshm-ipcs
 	install -D -m 0755 build/tools/svshm-ipcrm $(DESTDIR)$(BINDIR)/svshm-ipcrm
 	install -D -m 0755 build/tools/svshm-ipcmk $(DESTDIR)$(BINDIR)/svshm-ipcmk

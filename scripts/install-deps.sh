@@ -30,7 +30,7 @@ procps
 perl perl-modules-5.36 python3 python3-sysv-ipc postgresql-15
 xvfb x11-apps
 debhelper dh-dkms dkms lintian fakeroot
-gcc-multilib libc6-dev-i386
+gcc-multilib libc6-dev-i386 binutils-i686-linux-gnu
 "
 [ "${1:-}" = demo ] && PKGS=$DEMO
 
