@@ -4,6 +4,9 @@
 #   make                 module (against KDIR), libraries, tools
 #   make lib, tools, module   one of those
 #   make selftests       the selftests (kselftest_harness.h: scripts/kernel-source.sh)
+#   make lib32 selftests32   the libraries and the selftests for 32-bit (i386)
+#                        callers, in build/lib32 and build/selftests32
+#                        (gcc-12-multilib, libc6-dev-i386)
 #   make check           the whole test suite in QEMU guests (README)
 #   make demo            the demo in a QEMU guest (installs what it needs)
 #   make bench           native and svshm side by side, in each kernel's guest
@@ -45,6 +48,8 @@ CFLAGS += -Wall -Wextra -Werror -D_GNU_SOURCE -Iuapi -Ilib
 LDLIBS_T := -lpthread
 SVSHM_LIB_DIR := lib
 include lib/probes.mk
+CFLAGS_NOPROBES := $(CFLAGS)
+SVSHM_LIB_PROBES := $(call svshm_lib_probes,$(CC),$(CFLAGS))
 CFLAGS += $(SVSHM_LIB_PROBES)
 
 OUT ?=
@@ -73,8 +78,8 @@ MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
 UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 MANPAGES := $(wildcard man/*.[1-8])
 
-.PHONY: all module kdir-check lib selftests tools check demo bench insns stress kernels clean \
-	deps install install-user uninstall help
+.PHONY: all module kdir-check lib lib32 selftests selftests32 tools check demo bench insns stress kernels clean \
+	deps install install-lib install-user uninstall help
 
 # The selftests are not in plain make: they need the kernel's
 # kselftest_harness.h, from 1.7 GB of unpacked kernel source (make check
@@ -115,6 +120,37 @@ $(L)/libsvshm-preload.so: lib/svshm.c lib/preload.c $(LIB_H)
 $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) lib/svshm.c $(LIB_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -isystem $(KSFT) -Iselftests -o $@ $< lib/svshm.c $(LDLIBS_T)
+
+# 32-bit callers: i386 builds of the libraries and of the selftests that
+# have no library without an i386 build here (lifecycle_test's libkmod),
+# beside the 64-bit ones, which they share segments with.
+# gcc -m32 finds the kernel's uapi <asm/*.h> through /usr/include/asm,
+# a link that Debian's gcc-multilib makes and that conflicts with its cross
+# compilers (the arm64 lane's): searched last, the 64-bit multiarch
+# directory gives the same headers, which serve both widths, and nothing
+# else that the directories before it lack.
+CC32 ?= $(CC) -m32 -idirafter /usr/include/$(shell $(CC) -print-multiarch)
+CFLAGS32 := $(CFLAGS_NOPROBES) $(call svshm_lib_probes,$(CC32),$(CFLAGS_NOPROBES))
+LIBS32 := build/lib32/libsvshm.so.1 build/lib32/libsvshm.so build/lib32/libsvshm-preload.so
+TESTS32 := $(patsubst selftests/%.c,build/selftests32/%,$(filter-out selftests/lifecycle_test.c,\
+	$(wildcard selftests/*_test.c))) $(addprefix build/selftests32/,$(SVSHM_HELPERS))
+lib32: $(LIBS32)
+selftests32: $(TESTS32)
+
+build/lib32/libsvshm.so.1: lib/svshm.c lib/svshm.h uapi/linux/svshm.h
+	@mkdir -p $(dir $@)
+	$(CC32) $(CFLAGS32) -fPIC -shared -Wl,-soname,libsvshm.so.1 $(CPPFLAGS) $(LDFLAGS) -o $@ lib/svshm.c
+
+build/lib32/libsvshm.so: build/lib32/libsvshm.so.1
+	ln -sf libsvshm.so.1 $@
+
+build/lib32/libsvshm-preload.so: lib/svshm.c lib/preload.c lib/svshm.h uapi/linux/svshm.h
+	@mkdir -p $(dir $@)
+	$(CC32) $(CFLAGS32) -fPIC -shared $(CPPFLAGS) $(LDFLAGS) -o $@ lib/svshm.c lib/preload.c
+
+build/selftests32/%: selftests/%.c $(wildcard selftests/*.h) lib/svshm.c lib/svshm.h uapi/linux/svshm.h
+	@mkdir -p $(dir $@)
+	$(CC32) $(CFLAGS32) -isystem $(KSFT) -Iselftests -o $@ $< lib/svshm.c $(LDLIBS_T)
 
 # The measurements (selftests/benchmarks/): make bench and make insns run them.
 $(B)/selftests/%: selftests/benchmarks/%.c $(wildcard selftests/*.h) lib/svshm.c $(LIB_H)
@@ -178,13 +214,19 @@ else
 endif
 	$(if $(DESTDIR),,depmod -a $(KVER))
 
-install-user: lib tools build/svshm.pc
+# The libraries, their headers, svshm.pc and libsvshm(3) alone: what an
+# i386 library package holds (debian/rules).
+install-lib: lib build/svshm.pc
 	install -D -m 0755 lib/libsvshm.so.1 $(DESTDIR)$(LIBDIR)/libsvshm.so.1
 	ln -sf libsvshm.so.1 $(DESTDIR)$(LIBDIR)/libsvshm.so
 	install -D -m 0755 lib/libsvshm-preload.so $(DESTDIR)$(PRELOADDIR)/libsvshm-preload.so
 	install -D -m 0644 lib/svshm.h $(DESTDIR)$(INCLUDEDIR)/svshm.h
 	install -D -m 0644 uapi/linux/svshm.h $(DESTDIR)$(INCLUDEDIR)/linux/svshm.h
 	install -D -m 0644 build/svshm.pc $(DESTDIR)$(PKGCONFIGDIR)/svshm.pc
+	install -D -m 0644 man/libsvshm.3 $(DESTDIR)$(MANDIR)/man3/libsvshm.3
+	$(LDCONFIG)
+
+install-user: install-lib tools
 	install -D -m 0755 build/tools/svshm-ipcs $(DESTDIR)$(BINDIR)/svshm-ipcs
 	install -D -m 0755 build/tools/svshm-ipcrm $(DESTDIR)$(BINDIR)/svshm-ipcrm
 	install -D -m 0755 build/tools/svshm-ipcmk $(DESTDIR)$(BINDIR)/svshm-ipcmk

@@ -526,9 +526,22 @@ int svshm_shmdt(const void *shmaddr)
 	return svshm_ioctl(SVSHM_IOC_DETACH, (uintptr_t)shmaddr);
 }
 
+/*
+ * Where the kernel's long has 32 bits (i386), a C library's shmctl adds
+ * IPC_64 to the command (glibc's __IPC_64): its struct shmid_ds is the
+ * layout with 64-bit times in halves, which the module tells from the old
+ * one by that flag, as native's 32-bit ipc(2) does. Where it has 64 bits
+ * (x86-64, x32) the command goes as given: there is one layout.
+ */
+#define SVSHM_CTL_IPC_64	(sizeof(__syscall_ulong_t) < 8 ? 0x100 : 0)
+
 int svshm_shmctl(int shmid, int cmd, struct shmid_ds *buf)
 {
-	struct svshm_ctl c = { .id = shmid, .cmd = cmd, .buf = (uintptr_t)buf };
+	struct svshm_ctl c = {
+		.id = shmid,
+		.cmd = cmd | SVSHM_CTL_IPC_64,
+		.buf = (uintptr_t)buf,
+	};
 
 	return svshm_ioctl(SVSHM_IOC_CTL, (uintptr_t)&c);
 }

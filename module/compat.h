@@ -17,6 +17,7 @@
 #include <linux/dcache.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/shm.h>
 #include <linux/shmem_fs.h>
 #include <asm/shmparam.h>
 #ifdef SVSHM_HAVE_HEX_H
@@ -177,14 +178,33 @@ static inline void svshm_kill_persistent_super(struct super_block *sb)
 }
 
 /*
+ * Is the caller one that native's compat system calls serve, a 32-bit
+ * task of a 64-bit kernel? Those get ctl_compat.c's layouts and
+ * COMPAT_SHMLBA. x32's tasks come through the compat ioctl too, but their
+ * shmctl(2) and shmat(2) are the 64-bit ones: they are served as 64-bit
+ * callers, as native serves them. Only x86 has x32, and a probe, not the
+ * architecture, says whether this kernel can tell.
+ */
+static inline bool svshm_compat_caller(void)
+{
+	if (!IS_ENABLED(CONFIG_COMPAT) || !in_compat_syscall())
+		return false;
+#ifdef SVSHM_HAVE_IN_X32_SYSCALL
+	return !in_x32_syscall();
+#else
+	return true;
+#endif
+}
+
+/*
  * The alignment native's shmat() asks of an attach address: SHMLBA, or,
  * for a 32-bit caller where the architecture has one of its own,
  * COMPAT_SHMLBA (ipc/syscall.c's compat path).
  */
 static inline unsigned long svshm_shmlba(void)
 {
-#if defined(SVSHM_HAVE_COMPAT_SHMLBA) && defined(CONFIG_COMPAT)
-	if (in_compat_syscall())
+#ifdef SVSHM_HAVE_COMPAT_SHMLBA
+	if (svshm_compat_caller())
 		return COMPAT_SHMLBA;
 #endif
 	return SHMLBA;

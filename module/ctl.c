@@ -5,7 +5,9 @@
  *
  * Each command gathers what it reports into a kernel buffer under the
  * locks and copies it out only after dropping them (see internal.h).
- * The buffers are the kernel's own SysV ABI structures.
+ * The buffers are the kernel's own SysV ABI structures: svshm_ctl()
+ * copies them as native's shmctl(2) does for a 64-bit caller,
+ * ctl_compat.c as native's compat path does for a 32-bit one.
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
@@ -62,42 +64,46 @@ static void svshm_stat_read(struct svshm_seg *seg, struct svshm_stat *st,
 
 /*
  * Native's fill of struct shmid64_ds (shm_ctl_stat()): padding and unused
- * fields zero, the ids as the caller's namespace sees them; copied out
- * whole, as native's copy_shmid_to_user() copies it.
+ * fields zero, the ids as the caller's namespace sees them. The caller
+ * copies it out in its layout: whole, as native's copy_shmid_to_user(),
+ * or as native's compat path (ctl_compat.c).
  */
-static int svshm_stat_put(struct shmid64_ds __user *u, const struct svshm_stat *st)
+static void svshm_stat_fill(struct shmid64_ds *ds, const struct svshm_stat *st)
 {
 	struct user_namespace *ns = current_user_ns();
-	struct shmid64_ds ds;
 
-	memset(&ds, 0, sizeof(ds));
-	ds.shm_perm.key = st->key;
-	ds.shm_perm.uid = from_kuid_munged(ns, st->uid);
-	ds.shm_perm.gid = from_kgid_munged(ns, st->gid);
-	ds.shm_perm.cuid = from_kuid_munged(ns, st->cuid);
-	ds.shm_perm.cgid = from_kgid_munged(ns, st->cgid);
-	ds.shm_perm.mode = st->mode;
-	ds.shm_perm.seq = st->seq;
-	ds.shm_segsz = st->size;
-	ds.shm_atime = st->atime;
-	ds.shm_dtime = st->dtime;
-	ds.shm_ctime = st->ctime;
-	ds.shm_cpid = st->cpid;
-	ds.shm_lpid = st->lpid;
-	ds.shm_nattch = st->nattch;
-	return copy_to_user(u, &ds, sizeof(ds)) ? -EFAULT : 0;
+	memset(ds, 0, sizeof(*ds));
+	ds->shm_perm.key = st->key;
+	ds->shm_perm.uid = from_kuid_munged(ns, st->uid);
+	ds->shm_perm.gid = from_kgid_munged(ns, st->gid);
+	ds->shm_perm.cuid = from_kuid_munged(ns, st->cuid);
+	ds->shm_perm.cgid = from_kgid_munged(ns, st->cgid);
+	ds->shm_perm.mode = st->mode;
+	ds->shm_perm.seq = st->seq;
+	ds->shm_segsz = st->size;
+	ds->shm_atime = st->atime;
+	ds->shm_dtime = st->dtime;
+	ds->shm_ctime = st->ctime;
+	ds->shm_cpid = st->cpid;
+	ds->shm_lpid = st->lpid;
+	ds->shm_nattch = st->nattch;
 }
 
-/*
- * IPC_STAT, SHM_STAT, SHM_STAT_ANY, as native's shm_ctl_stat(): found under
- * RCU and read in one section of the segment's lock, with no reference
- * taken (see struct svshm_seg for why that is enough); the permission is
- * decided and the result copied out after both are dropped.
+/**
+ * svshm_ctl_stat() - IPC_STAT, SHM_STAT, SHM_STAT_ANY, as native's shmctl_stat()
+ * @table: the caller's instance
+ * @id: the id (IPC_STAT) or index
+ * @cmd: the command
+ * @ds: filled on success, for the caller to copy out in its layout
+ *
+ * Found under RCU and read in one section of the segment's lock, with no
+ * reference taken (see struct svshm_seg for why that is enough); the
+ * permission is decided after both are dropped.
  *
  * Return: 0 (IPC_STAT) or the id; or an errno.
  */
-static long svshm_ctl_stat(struct svshm_table *table, int id, int cmd,
-			   void __user *buf)
+long svshm_ctl_stat(struct svshm_table *table, int id, int cmd,
+		    struct shmid64_ds *ds)
 {
 	struct svshm_stat st;
 	struct svshm_perm perm;
@@ -134,25 +140,43 @@ static long svshm_ctl_stat(struct svshm_table *table, int id, int cmd,
 		if (denied)
 			return denied;
 	}
-	if (ret >= 0 && svshm_stat_put(buf, &st))
+	if (ret >= 0)
+		svshm_stat_fill(ds, &st);
+	return ret;
+}
+
+/* Not inlined, as svshm_ctl_lock(): svshm_ctl() stays a bare dispatch. */
+static noinline long svshm_ctl_stat_put(struct svshm_table *table, int id,
+					int cmd, void __user *buf)
+{
+	struct shmid64_ds ds;
+	long ret;
+
+	ret = svshm_ctl_stat(table, id, cmd, &ds);
+	if (ret >= 0 && copy_to_user(buf, &ds, sizeof(ds)))
 		return -EFAULT;
 	return ret;
 }
 
-/* IPC_SET and IPC_RMID: the owner's commands, under the table's rwsem. */
-static long svshm_ctl_down(struct svshm_table *table, int id, int cmd,
-			   void __user *buf)
+/**
+ * svshm_ctl_down() - IPC_SET and IPC_RMID, under the table's rwsem
+ * @table: the caller's instance
+ * @id: the segment id
+ * @cmd: IPC_SET or IPC_RMID
+ * @ds: IPC_SET's uid, gid and mode, already copied in; unused by IPC_RMID
+ *
+ * Return: 0, -EINVAL (no such id, or an id the caller's namespace cannot
+ * map), -EPERM.
+ */
+long svshm_ctl_down(struct svshm_table *table, int id, int cmd,
+		    const struct shmid64_ds *ds)
 {
 	struct user_namespace *ns = current_user_ns();
-	struct shmid64_ds ds;
 	struct svshm_perm perm;
 	struct svshm_seg *seg;
 	kuid_t uid;
 	kgid_t gid;
 	long ret;
-
-	if (cmd == IPC_SET && copy_from_user(&ds, buf, sizeof(ds)))
-		return -EFAULT;
 
 	svshm_table_lock(table, true);
 	seg = svshm_table_find_locked(table, id);
@@ -172,21 +196,32 @@ static long svshm_ctl_down(struct svshm_table *table, int id, int cmd,
 		goto out;
 	}
 
-	uid = make_kuid(ns, ds.shm_perm.uid);
-	gid = make_kgid(ns, ds.shm_perm.gid);
+	uid = make_kuid(ns, ds->shm_perm.uid);
+	gid = make_kgid(ns, ds->shm_perm.gid);
 	ret = -EINVAL;
 	if (!uid_valid(uid) || !gid_valid(gid))
 		goto out;
 	spin_lock(&seg->lock);
 	seg->uid = uid;
 	seg->gid = gid;
-	seg->mode = (seg->mode & ~0777) | (ds.shm_perm.mode & 0777);
+	seg->mode = (seg->mode & ~0777) | (ds->shm_perm.mode & 0777);
 	seg->ctime = ktime_get_real_seconds();
 	spin_unlock(&seg->lock);
 	ret = 0;
 out:
 	svshm_table_unlock(table, true);
 	return ret;
+}
+
+/* IPC_SET reads the whole buffer first, as native's copy_shmid_from_user(). */
+static noinline long svshm_ctl_set(struct svshm_table *table, int id,
+				   void __user *buf)
+{
+	struct shmid64_ds ds;
+
+	if (copy_from_user(&ds, buf, sizeof(ds)))
+		return -EFAULT;
+	return svshm_ctl_down(table, id, IPC_SET, &ds);
 }
 
 /*
@@ -196,7 +231,7 @@ out:
  *
  * Return: 0, -EINVAL (no such id), -EPERM, -ENOMEM (over RLIMIT_MEMLOCK).
  */
-static noinline long svshm_ctl_lock(struct svshm_table *table, int id, int cmd)
+noinline long svshm_ctl_lock(struct svshm_table *table, int id, int cmd)
 {
 	struct svshm_seg *seg;
 	bool locked;
@@ -229,6 +264,48 @@ out:
 	return ret;
 }
 
+/**
+ * svshm_ctl_limits() - IPC_INFO, as native's shmctl_ipc_info()
+ * @table: the caller's instance
+ * @limits: filled whole, unused fields zero
+ *
+ * Return: the highest index in use, or 0.
+ */
+int svshm_ctl_limits(struct svshm_table *table, struct shminfo64 *limits)
+{
+	int max_idx;
+
+	memset(limits, 0, sizeof(*limits));
+	svshm_table_lock(table, false);
+	limits->shmmax = READ_ONCE(table->limits.shmmax);
+	limits->shmmin = SHMMIN;
+	limits->shmmni = READ_ONCE(table->limits.shmmni);
+	limits->shmseg = limits->shmmni;
+	limits->shmall = READ_ONCE(table->limits.shmall);
+	max_idx = svshm_table_max_index_locked(table);
+	svshm_table_unlock(table, false);
+	return max_idx < 0 ? 0 : max_idx;
+}
+
+/**
+ * svshm_ctl_usage() - SHM_INFO, as native's shmctl_shm_info()
+ * @table: the caller's instance
+ * @usage: filled whole, unused fields zero
+ *
+ * Return: the highest index in use, or 0.
+ */
+int svshm_ctl_usage(struct svshm_table *table, struct shm_info *usage)
+{
+	int max_idx;
+
+	memset(usage, 0, sizeof(*usage));
+	svshm_table_lock(table, false);
+	svshm_table_usage_locked(table, usage);
+	max_idx = svshm_table_max_index_locked(table);
+	svshm_table_unlock(table, false);
+	return max_idx < 0 ? 0 : max_idx;
+}
+
 /* Not inlined, as svshm_ctl_lock(): svshm_ctl() stays a bare dispatch. */
 static noinline long svshm_ctl_info(struct svshm_table *table, int cmd,
 				    void __user *buf)
@@ -238,26 +315,18 @@ static noinline long svshm_ctl_info(struct svshm_table *table, int cmd,
 		struct shm_info usage;
 	} u;
 	size_t len;
-	int max_idx;
+	int ret;
 
-	memset(&u, 0, sizeof(u));
-	svshm_table_lock(table, false);
 	if (cmd == IPC_INFO) {
-		u.limits.shmmax = READ_ONCE(table->limits.shmmax);
-		u.limits.shmmin = SHMMIN;
-		u.limits.shmmni = READ_ONCE(table->limits.shmmni);
-		u.limits.shmseg = u.limits.shmmni;
-		u.limits.shmall = READ_ONCE(table->limits.shmall);
+		ret = svshm_ctl_limits(table, &u.limits);
 		len = sizeof(u.limits);
 	} else {
-		svshm_table_usage_locked(table, &u.usage);
+		ret = svshm_ctl_usage(table, &u.usage);
 		len = sizeof(u.usage);
 	}
-	max_idx = svshm_table_max_index_locked(table);
-	svshm_table_unlock(table, false);
 	if (copy_to_user(buf, &u, len))
 		return -EFAULT;
-	return max_idx < 0 ? 0 : max_idx;
+	return ret;
 }
 
 /**
@@ -281,10 +350,11 @@ long svshm_ctl(struct svshm_table *table, int id, int cmd, void __user *buf)
 	case IPC_STAT:
 	case SHM_STAT:
 	case SHM_STAT_ANY:
-		return svshm_ctl_stat(table, id, cmd, buf);
+		return svshm_ctl_stat_put(table, id, cmd, buf);
 	case IPC_SET:
+		return svshm_ctl_set(table, id, buf);
 	case IPC_RMID:
-		return svshm_ctl_down(table, id, cmd, buf);
+		return svshm_ctl_down(table, id, cmd, NULL);
 	case SHM_LOCK:
 	case SHM_UNLOCK:
 		return svshm_ctl_lock(table, id, cmd);

@@ -300,6 +300,17 @@ long svshm_detach(unsigned long addr);
 
 /* ctl.c */
 long svshm_ctl(struct svshm_table *table, int id, int cmd, void __user *buf);
+long svshm_ctl_stat(struct svshm_table *table, int id, int cmd,
+		    struct shmid64_ds *ds);
+long svshm_ctl_down(struct svshm_table *table, int id, int cmd,
+		    const struct shmid64_ds *ds);
+long svshm_ctl_lock(struct svshm_table *table, int id, int cmd);
+int svshm_ctl_limits(struct svshm_table *table, struct shminfo64 *limits);
+int svshm_ctl_usage(struct svshm_table *table, struct shm_info *usage);
+
+/* ctl_compat.c, built with CONFIG_COMPAT alone */
+long svshm_ctl_compat(struct svshm_table *table, int id, int cmd,
+		      void __user *buf);
 
 /* memlock.c */
 int svshm_memlock_lock_locked(struct svshm_seg *seg);

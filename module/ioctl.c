@@ -9,6 +9,7 @@
 
 #include <linux/svshm.h>
 
+#include "compat.h"
 #include "internal.h"
 
 static long svshm_ioctl_version(void __user *argp)
@@ -37,6 +38,9 @@ static long svshm_ioctl_ctl(struct svshm_table *table, void __user *argp)
 
 	if (copy_from_user(&c, argp, sizeof(c)))
 		return -EFAULT;
+	/* Only the buffers differ for a 32-bit caller: see ctl_compat.c. */
+	if (svshm_compat_caller())
+		return svshm_ctl_compat(table, c.id, c.cmd, u64_to_user_ptr(c.buf));
 	return svshm_ctl(table, c.id, c.cmd, u64_to_user_ptr(c.buf));
 }
 
@@ -62,10 +66,13 @@ static long svshm_ioctl_attach(struct svshm_table *table, void __user *argp)
 	return 0;
 }
 
-/* The address is the argument itself (ABI 2): nothing to copy in. */
+/*
+ * The address is the argument itself (ABI 2): nothing to copy in. The
+ * caller's own TASK_SIZE: a 32-bit task's ends at 4 GiB.
+ */
 static long svshm_ioctl_detach(unsigned long addr)
 {
-	if (addr > TASK_SIZE_MAX)
+	if (addr > TASK_SIZE)
 		return -EINVAL;
 	return svshm_detach(addr);
 }

@@ -86,6 +86,7 @@ static const struct file_operations svshm_fops = {
 	.owner = THIS_MODULE,
 	.open = svshm_dev_open,
 	.unlocked_ioctl = svshm_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = svshm_mmap,
 	.get_unmapped_area = svshm_get_unmapped_area,
 	.llseek = noop_llseek,

@@ -98,11 +98,13 @@ checkpatch() {
 }
 check "checkpatch --strict: module/ uapi/" checkpatch
 check "userspace builds with -Wall -Wextra -Werror" make -s lib selftests tools
+check "32-bit userspace builds (gcc -m32: build/lib32, build/selftests32)" make -s lib32 selftests32
 check "man pages lint clean (mandoc -Tlint)" mandoc -Tlint -Wwarning man/*
 check "make install DESTDIR stages all, make uninstall takes all back" scripts/install-check.sh
 check "Debian packages build: dpkg-buildpackage -us -uc -b (build/deb)" scripts/deb-build.sh &&
 	check "lintian: no errors in the packages" lintian --fail-on error build/deb/svshm_*.changes &&
 	debs="build/deb/svshm-dkms_*.deb build/deb/libsvshm1_*.deb build/deb/libsvshm-dev_*.deb build/deb/svshm-tools_*.deb"
+check "Debian i386 library packages build on amd64 (build/deb-i386)" scripts/deb-build.sh -a i386
 # The kselftest target, linked into a kernel tree as a developer would; the
 # guests run the root pass through its runner (make run_tests).
 ktree=$(scripts/ksft-tree.sh "$ksrc" build/ksft/linux) kout=$top/build/ksft/out ksft=""
@@ -118,12 +120,17 @@ summary=""
 # kernel_prepare K: K built (once: scripts/build-kernel.sh caches the ones
 # svshm builds), its module built clean (lib/prepare.sh, each a check) and
 # through DKMS; sets what kernel_guest needs (boot, ko, env, long, tests,
-# runner, kself). Fails with no module.
+# runner, kself, m32). Fails with no module.
 kernel_prepare() {
 	k=$1
 	echo "# kernel $k"
-	tests="" long="" env="" runner="sh scripts/guest/tests.sh" kself=$ksft
+	tests="" long="" env="" runner="sh scripts/guest/tests.sh" kself=$ksft m32=""
 	for t in ${SVSHM_TESTS:-}; do tests="$tests build/selftests/$t"; done
+	# 32-bit processes beside the 64-bit ones in every guest (all are
+	# x86-64), but in a run of chosen selftests: these -m32 builds.
+	[ -n "${SVSHM_TESTS:-}" ] || for t in diff get ctl attach nattch perm_matrix compat; do
+		m32="$m32 build/selftests32/${t}_test"
+	done
 	case $k in
 	debug)
 		# The sanitizers: longer torture, as many fuzz calls as the other
@@ -153,7 +160,7 @@ kernel_prepare() {
 		# kernel's paths are the x86 kernels' (README, "Platforms").
 		check "arm64: userspace cross-built (scripts/arm64-build.sh)" scripts/arm64-build.sh ||
 			return 1
-		runner="sh scripts/guest/arm64.sh" kself=""
+		runner="sh scripts/guest/arm64.sh" kself="" m32=""
 		if [ -z "$tests" ]; then
 			for t in selftests/*_test.c; do tests="$tests build/selftests/$(basename "$t" .c)"; done
 		fi
@@ -175,7 +182,7 @@ kernel_prepare() {
 kernel_guest() {
 	# shellcheck disable=SC2086
 	timed "build/guest-$1.secs" "build/guest-$1.log" env SVSHM_TIMEOUT=2400 \
-		scripts/qemu-run.sh $boot -n "$1" -- $env $runner $long $kself "$ko" $tests
+		scripts/qemu-run.sh $boot -n "$1" -- $env $runner $long $kself -m "'$m32'" "$ko" $tests
 }
 
 # kernel_collect K NOTE P F: count K's guest, P passed and F failed before

@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "svshm.h"
 
@@ -27,8 +29,26 @@ struct shm_backend {
 	int (*ctl)(int id, int cmd, struct shmid_ds *buf);
 };
 
+/*
+ * Native's shmctl as the kernel answers it. glibc's for a 32-bit caller
+ * (i386) stats into a buffer of its own and copies it to the caller's
+ * field by field: a bad pointer is a SIGSEGV in glibc, not the kernel's
+ * EFAULT, and the reserved words keep what the caller had there. There
+ * the call goes to ipc(2) as glibc sends it, with IPC_64 and the
+ * caller's buffer, which is what libsvshm hands the module.
+ */
+static inline int native_shmctl(int id, int cmd, struct shmid_ds *buf)
+{
+#ifdef SYS_ipc
+	if (sizeof(long) < 8)
+		return syscall(SYS_ipc, 24 /* SHMCTL */, id, cmd | 0x100 /* IPC_64 */,
+			       0, buf, 0);
+#endif
+	return shmctl(id, cmd, buf);
+}
+
 static const struct shm_backend shm_native = {
-	"native", shmget, shmat, shmdt, shmctl,
+	"native", shmget, shmat, shmdt, native_shmctl,
 };
 
 static const struct shm_backend shm_svshm = {

@@ -39,4 +39,11 @@ static inline int file_write(const char *path, const char *val)
 	return err;
 }
 
+/*
+ * What a 32-bit C library adds to shmctl's command (glibc's __IPC_64) for
+ * the layout of its struct shmid_ds; without it a 32-bit caller gets the
+ * old one. A raw SVSHM_IOC_CTL with a struct shmid_ds adds it too.
+ */
+#define CTL_IPC_64	(sizeof(long) < 8 ? 0x100 : 0)
+
 #endif /* SVSHM_SELFTEST_COMMON_H */

@@ -103,7 +103,8 @@ static time_t next_second(void)
  * The limits the backend reports IPC_INFO from: native's sysctls, svshm's
  * module parameters. Return 0 on success.
  */
-static int read_limit(const struct shm_backend *b, const char *name, unsigned long *val)
+static int read_limit64(const struct shm_backend *b, const char *name,
+		       unsigned long long *val)
 {
 	char path[128], buf[64];
 	ssize_t n;
@@ -119,7 +120,18 @@ static int read_limit(const struct shm_backend *b, const char *name, unsigned lo
 	if (n <= 0)
 		return -1;
 	buf[n] = 0;
-	*val = strtoul(buf, NULL, 10);
+	*val = strtoull(buf, NULL, 10);
+	return 0;
+}
+
+/* The same, saturated to an unsigned long (ULONG_MAX past it). */
+static int read_limit(const struct shm_backend *b, const char *name, unsigned long *val)
+{
+	unsigned long long v;
+
+	if (read_limit64(b, name, &v))
+		return -1;
+	*val = v > ULONG_MAX ? ULONG_MAX : v;
 	return 0;
 }
 
@@ -167,10 +179,13 @@ TEST_F(ctl, stat_after_create)
 	 * Every byte is written: padding and unused fields read zero, as
 	 * native's memset leaves them (the kernel's struct shmid64_ds on
 	 * x86-64: mode's upper half, __pad2 and padding, __unused1 and 2,
-	 * __unused4 and 5).
+	 * __unused4 and 5; for a 32-bit caller its compat_shmid64_ds, whose
+	 * fields after seq and the unused words end at 76).
 	 */
+	size_t fields = sizeof(long) > 4 ? 48 : 36, end = sizeof(long) > 4 ? 96 : 76;
+
 	for (size_t off = 22; off < sizeof(ds); off++) {
-		if ((off >= 24 && off < 26) || (off >= 48 && off < 96))
+		if ((off >= 24 && off < 26) || (off >= fields && off < end))
 			continue;
 		EXPECT_EQ(0, ((const unsigned char *)&ds)[off]) TH_LOG("byte %zu", off);
 	}
@@ -411,7 +426,9 @@ TEST_F(ctl, rmid_attached_marks_dest)
 TEST_F(ctl, einval_for_bad_id_and_cmd)
 {
 	const struct shm_backend *b = variant->b;
-	static const int unknown[] = { 4, 5, 10, 16, 17, 100, IPC_STAT | 0x100, INT_MAX };
+	/* IPC_64 is a 32-bit caller's flag: only a 64-bit one gets EINVAL for it. */
+	static const int unknown[] = { 4, 5, 10, 16, 17, 100,
+				       sizeof(long) > 4 ? IPC_STAT | 0x100 : 99, INT_MAX };
 	struct shm_info usage;
 	struct shminfo info;
 	struct shmid_ds ds;
@@ -476,6 +493,7 @@ TEST_F_TIMEOUT(ctl, ipc_info, 120)
 	unsigned long max, all, mni;
 	struct shminfo info;
 	unsigned long pages;
+	unsigned long long all64;
 	int ret, segs, top, id;
 
 	memset(&info, 0xa5, sizeof(info));
@@ -483,7 +501,16 @@ TEST_F_TIMEOUT(ctl, ipc_info, 120)
 	ASSERT_LE(0, ret);
 	ASSERT_EQ(0, read_limit(b, "shmmax", &max));
 	ASSERT_EQ(0, read_limit(b, "shmall", &all));
+	ASSERT_EQ(0, read_limit64(b, "shmall", &all64));
 	ASSERT_EQ(0, read_limit(b, "shmmni", &mni));
+	/*
+	 * A 32-bit caller reads a shmmax past INT_MAX as INT_MAX and the low
+	 * half of shmall, as native's compat path gives them.
+	 */
+	if (sizeof(long) < 8) {
+		max = max > INT_MAX ? INT_MAX : max;
+		all = (unsigned long)all64;
+	}
 	EXPECT_EQ(max, info.shmmax);
 	EXPECT_EQ(all, info.shmall);
 	EXPECT_EQ(mni, info.shmmni);

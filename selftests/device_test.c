@@ -17,6 +17,8 @@
 
 #include "kselftest_harness.h"
 
+#include "common.h"
+
 FIXTURE(dev) {
 	int fd;
 };
@@ -79,7 +81,7 @@ TEST_F(dev, detach_by_value)
 	struct svshm_get g = { .key = IPC_PRIVATE, .flags = 0600, .size = 8192 };
 	struct svshm_attach a = { 0 };
 	struct shmid_ds ds;
-	struct svshm_ctl c = { .cmd = IPC_STAT, .buf = (uintptr_t)&ds };
+	struct svshm_ctl c = { .cmd = IPC_STAT | CTL_IPC_64, .buf = (uintptr_t)&ds };
 
 	c.id = a.id = ioctl(self->fd, SVSHM_IOC_GET, &g);
 	ASSERT_LE(0, a.id);

@@ -40,6 +40,8 @@
 
 #include <linux/svshm.h>
 
+#include "common.h"
+
 #define ARENA_SIZE	(64UL << 20)
 #define MAX_IDS		64
 #define MAX_MAPS	64
@@ -148,7 +150,7 @@ static uint64_t rand_addr(void)
 static int fits_arena(int id, uint64_t a)
 {
 	struct shmid_ds ds;
-	struct svshm_ctl c = { .id = id, .cmd = IPC_STAT, .buf = (uintptr_t)&ds };
+	struct svshm_ctl c = { .id = id, .cmd = IPC_STAT | CTL_IPC_64, .buf = (uintptr_t)&ds };
 
 	a &= ~4095ULL;
 	if (a < (uintptr_t)arena || ioctl(fd, SVSHM_IOC_CTL, &c))
@@ -178,7 +180,7 @@ static int make_sentinels(void)
 			.flags = IPC_CREAT | IPC_EXCL | 0600,
 		};
 		struct shmid_ds ds = { 0 };
-		struct svshm_ctl c = { .cmd = IPC_SET, .buf = (uintptr_t)&ds };
+		struct svshm_ctl c = { .cmd = IPC_SET | CTL_IPC_64, .buf = (uintptr_t)&ds };
 		struct svshm_attach a = { 0 };
 		unsigned char *p;
 		int id = ioctl(fd, SVSHM_IOC_GET, &g);
@@ -206,7 +208,7 @@ static unsigned long check_sentinel(int i)
 {
 	int id = sentinel_ids[i];
 	struct shmid_ds ds;
-	struct svshm_ctl c = { .id = id, .cmd = IPC_STAT, .buf = (uintptr_t)&ds };
+	struct svshm_ctl c = { .id = id, .cmd = IPC_STAT | CTL_IPC_64, .buf = (uintptr_t)&ds };
 	unsigned long bad = 0;
 	unsigned char *p;
 

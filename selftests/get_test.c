@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -211,6 +212,8 @@ TEST_F(get, create_above_shmmax)
 	ASSERT_NE(0, max);
 	if (max == SIZE_MAX)
 		SKIP(return, "shmmax is SIZE_MAX: no size above it");
+	if (sizeof(long) < 8 && max == INT_MAX)
+		SKIP(return, "a 32-bit caller reads any shmmax past INT_MAX as INT_MAX");
 	EXPECT_EQ(EINVAL, get_errno(b, IPC_PRIVATE, max + 1, 0600));
 	EXPECT_EQ(EINVAL, get_errno(b, key, max + 1, IPC_CREAT | 0600));
 	EXPECT_EQ(EINVAL, get_errno(b, key, SIZE_MAX, IPC_CREAT | 0600));

@@ -22,6 +22,8 @@
 
 #include <linux/svshm.h>
 
+#include "common.h"
+
 /* DIR/@name in @buf. */
 static inline const char *inst_path(char *buf, size_t len, const char *dir, const char *name)
 {
@@ -57,10 +59,13 @@ static inline int inst_get(int fd, key_t key, size_t size, int flags)
 	return ioctl(fd, SVSHM_IOC_GET, &g);
 }
 
-/* shmctl(2): @buf is a struct shmid_ds, shminfo or shm_info, or NULL. */
+/*
+ * shmctl(2): @buf is a struct shmid_ds, shminfo or shm_info, or NULL, in
+ * the C library's layout (IPC_64 for a 32-bit caller, as libsvshm).
+ */
 static inline int inst_ctl(int fd, int id, int cmd, void *buf)
 {
-	struct svshm_ctl c = { .id = id, .cmd = cmd, .buf = (uintptr_t)buf };
+	struct svshm_ctl c = { .id = id, .cmd = cmd | CTL_IPC_64, .buf = (uintptr_t)buf };
 
 	return ioctl(fd, SVSHM_IOC_CTL, &c);
 }

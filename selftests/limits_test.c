@@ -286,7 +286,9 @@ TEST_F(lim, strict_overcommit_charges_noreserve_too)
 					       SHM_NORESERVE));
 	EXPECT_EQ(0, get_under_overcommit(variant->b, "2", 64 << 10, 1 << 20, SHM_NORESERVE));
 	/* Always overcommit: anything goes. */
-	EXPECT_EQ(0, get_under_overcommit(variant->b, "1", 0, 1UL << 40, SHM_NORESERVE));
+	EXPECT_EQ(0, get_under_overcommit(variant->b, "1", 0,
+					  sizeof(size_t) > 4 ? (size_t)(1ULL << 40) : (size_t)3 << 30,
+					  SHM_NORESERVE));
 }
 
 /*

@@ -19,7 +19,11 @@
 
 #define OUT_MAX		16384
 
-/* The preload library: beside us in a kselftest build, else build/selftests/ -> lib/. */
+/*
+ * The preload library: beside us in a kselftest build, else
+ * build/selftests/ -> lib/, or for a 32-bit build build/selftests32/ ->
+ * build/lib32/.
+ */
 static inline const char *preload_lib(void)
 {
 	static char lib[PATH_MAX];
@@ -33,7 +37,8 @@ static inline const char *preload_lib(void)
 	dir = dirname(exe);	/* once: it writes into exe */
 	snprintf(lib, sizeof(lib), "%s/libsvshm-preload.so", dir);
 	if (access(lib, R_OK))
-		snprintf(lib, sizeof(lib), "%s/../../lib/libsvshm-preload.so", dir);
+		snprintf(lib, sizeof(lib), "%s/%s/libsvshm-preload.so", dir,
+			 sizeof(void *) > 4 ? "../../lib" : "../lib32");
 	return lib;
 }
 

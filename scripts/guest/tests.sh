@@ -1,6 +1,6 @@
 #!/bin/sh
 # Usage (in the guest, as root):
-#   tests.sh [-t SECONDS] [-f CALLS] [-x | -s] [-i ROUNDS] [-w] [-r] [-k TREE -o OUT] KO [TEST...]
+#   tests.sh [-t SECONDS] [-f CALLS] [-x | -s] [-i ROUNDS] [-w] [-r] [-k TREE -o OUT] [-m "TEST..."] KO [TEST...]
 # Load KO, run each selftest binary (default: all of build/selftests) as root
 # and again as an unprivileged user (nobody, no capabilities); then, when no
 # TEST is named or -x (the stress stages) is given, the torture run for
@@ -15,11 +15,15 @@
 # through the kselftest runner, make run_tests TARGETS=svshm O=OUT in the
 # kernel tree TREE (scripts/ksft-tree.sh; built there by make check), and
 # its KTAP is split back into one TAP file per test.
+# -m "TEST...": 32-bit selftests (make selftests32) after the others, as
+# root, perm_matrix_test as nobody (its own fork of every case is the 64-bit
+# run's); with the fuzzer, build/selftests32's for a tenth of its calls as
+# root and as nobody. Their TAP is NAME.m32.WHO.
 # Each run's TAP goes to $svshm_rundir/tap/NAME.{root,user}.tap and to the
 # console; the steps of this script are TAP lines of their own in guest.tap.
 # The exit status is 1 if any step failed.
 set -u
-torture=5 fuzz=200000 stress="" only="" rounds="" wrap="" users="root user" ktree="" kout=""
+torture=5 fuzz=200000 stress="" only="" rounds="" wrap="" users="root user" ktree="" kout="" m32=""
 while [ $# -gt 1 ]; do
 	case $1 in
 	-t) torture=$2; shift ;;
@@ -31,6 +35,7 @@ while [ $# -gt 1 ]; do
 	-r) users=root ;;
 	-k) ktree=$2; shift ;;
 	-o) kout=$2; shift ;;
+	-m) m32=$2; shift ;;
 	*) break ;;
 	esac
 	shift
@@ -144,6 +149,20 @@ for t in "$@"; do
 		run_step "$name as $who" "$out/$name.$who.tap" $runner timeout 900 "$t"
 	done
 done
+# x86-64's 32-bit emulation has this sysctl; svshm's own kernels lack both.
+if [ -n "$m32" ] && [ ! -e /proc/sys/abi/vsyscall32 ]; then
+	step OK "32-bit selftests # SKIP this kernel runs no 32-bit programs (CONFIG_IA32_EMULATION=n)"
+	m32=""
+fi
+for t in $m32; do
+	name=$(basename "$t").m32
+	case $t in
+	*/perm_matrix_test)
+		# shellcheck disable=SC2086
+		run_step "$name as user" "$out/$name.user.tap" $unpriv timeout 900 "$t" ;;
+	*) run_step "$name as root" "$out/$name.root.tap" timeout 900 "$t" ;;
+	esac
+done
 
 # Many processes colliding on a few keys (longer on the debug kernel).
 if [ "$torture" -gt 0 ]; then
@@ -154,6 +173,8 @@ if [ "$fuzz" -gt 0 ]; then
 	for who in root user; do
 		if [ $who = root ]; then as=""; else as="-u 65534"; fi
 		run_step "fuzz as $who" "$out/fuzz.$who.log" build/selftests/fuzz -c "$fuzz" $as
+		[ -z "$m32" ] || run_step "32-bit fuzz as $who" "$out/fuzz.m32.$who.log" \
+			build/selftests32/fuzz -c $((fuzz / 10)) $as
 	done
 fi
 

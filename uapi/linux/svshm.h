@@ -10,7 +10,13 @@
  * so that libsvshm hands the caller's pointer through and a bad pointer
  * gets EFAULT from the kernel, exactly as shmctl(2) does.
  *
- * Only 64-bit callers are served: there is no compat_ioctl.
+ * A 32-bit process of a 64-bit kernel (i386 on x86-64) is served too, as
+ * native's compat system calls serve it: the structures below have one
+ * layout for both, and only SVSHM_IOC_CTL's buffers differ, in the layouts
+ * native's 32-bit shmctl gives, chosen by IPC_64 in @cmd as ipc(2) chooses
+ * (with it, struct shmid64_ds and shminfo64 of 32-bit longs, as a 32-bit C
+ * library's struct shmid_ds; without it, the old 16-bit-id layouts). An
+ * x32 process's shmctl(2) is the 64-bit one: it gets the 64-bit layouts.
  *
  * Each ioctl below says what it reads (In), what it writes (Out), what it
  * returns and its errors; any other command gets ENOTTY. Any open of
@@ -131,10 +137,13 @@ struct svshm_get {
  *	SHM_STAT_ANY, SHM_LOCK, SHM_UNLOCK (the values of <linux/shm.h>)
  * @buf: user address of the command's buffer: struct shmid64_ds for
  *	IPC_STAT, IPC_SET, SHM_STAT and SHM_STAT_ANY; struct shminfo64 for
- *	IPC_INFO; struct shm_info for SHM_INFO; unused otherwise
+ *	IPC_INFO; struct shm_info for SHM_INFO; unused otherwise (a 32-bit
+ *	caller's layouts: see the top)
  *
  * In: the structure, at the ioctl's argument. Out: the command's buffer at
  * @buf for the stat and info commands (the structure itself is not written).
+ * A 32-bit caller may add IPC_64 to @cmd (see the top); a 64-bit caller
+ * that does gets EINVAL, as from shmctl(2).
  * Returns what shmctl(2) returns: 0, or the highest index in use for
  * IPC_INFO and SHM_INFO, or the id for SHM_STAT and SHM_STAT_ANY.
  * Errors as shmctl(2): EINVAL (unknown command, negative or unknown id),
