@@ -149,7 +149,8 @@ for t in "$@"; do
 		run_step "$name as $who" "$out/$name.$who.tap" $runner timeout 900 "$t"
 	done
 done
-# x86-64's 32-bit emulation has this sysctl; svshm's own kernels lack both.
+# x86-64's 32-bit emulation has this sysctl; the newest and debug kernels
+# lack both (kernel/guest.config), arm64's has no 32-bit userland here.
 if [ -n "$m32" ] && [ ! -e /proc/sys/abi/vsyscall32 ]; then
 	step OK "32-bit selftests # SKIP this kernel runs no 32-bit programs (CONFIG_IA32_EMULATION=n)"
 	m32=""
