@@ -444,7 +444,7 @@ TEST_F(width, too_big_for_32_bits_is_enomem)
  */
 TEST(unmodified_program_preloaded)
 {
-	char exe[PATH_MAX], out[OUT_MAX], want[32];
+	char exe[PATH_MAX], out[OUT_MAX], want[64];
 	char *argv[] = { exe, "--glibc", NULL };
 	struct shmid_ds ds;
 	ssize_t n;
