@@ -100,6 +100,9 @@ struct svshm_limits {
  * @seq: the sequence part of the next id; under @rwsem
  * @next_idx: where the cyclic index allocation goes on; under @rwsem
  * @last_idx: the index given last, -1 before the first; under @rwsem
+ * @next_id: native's kernel.shm_next_id: the id the next segment asks
+ *	for, -1 for none; written at any time (WRITE_ONCE()), taken and set
+ *	back to -1 in one xchg() by svshm_table_add_locked()
  * @in_use: number of segments listed; under @rwsem
  * @tot_pages: pages of all listed segments (the shmall count); under @rwsem
  * @limits: see struct svshm_limits
@@ -114,6 +117,7 @@ struct svshm_table {
 	int seq;
 	u32 next_idx;
 	int last_idx;
+	int next_id;
 	int in_use;
 	unsigned long tot_pages;
 	struct svshm_limits limits;
@@ -323,10 +327,28 @@ int svshm_huge_init(void);
 void svshm_huge_exit(void);
 struct vfsmount *svshm_shm_mnt(void);
 
+/* main.c: the initial instance's shm_rmid_forced, parameter and sysctl */
+int svshm_init_set_rmid_forced(bool on);
+
 /* proc.c */
 int svshm_listing_open(struct file *file, struct svshm_table *table);
 int svshm_proc_init(void);
 void svshm_proc_exit(void);
+
+/* sysctl.c, built where the kernel has no SysV IPC of its own */
+#if IS_ENABLED(CONFIG_SYSVIPC)
+static inline int svshm_sysctl_init(void)
+{
+	return 0;
+}
+
+static inline void svshm_sysctl_exit(void)
+{
+}
+#else
+int svshm_sysctl_init(void);
+void svshm_sysctl_exit(void);
+#endif
 
 /* ioctl.c */
 long svshm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);
