@@ -92,10 +92,9 @@ static int svshm_set_next_id(const char *val, const struct kernel_param *kp)
 {
 	int n, ret;
 
+	/* EINVAL for whatever is not -1 to INT_MAX, as native's sysctl. */
 	ret = kstrtoint(val, 0, &n);
-	if (ret)
-		return ret;
-	if (n < -1)
+	if (ret || n < -1)
 		return -EINVAL;
 	WRITE_ONCE(svshm_init_table.next_id, n);
 	return 0;
