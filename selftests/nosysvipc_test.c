@@ -113,6 +113,8 @@ static int listing_row(const char *path, int id, struct row *r, char *header, si
 
 	if (!f)
 		return -1;
+	/* The rows are compared whole, padding and all. */
+	memset(r, 0, sizeof(*r));
 	if (!fgets(header, len, f)) {
 		fclose(f);
 		return -1;
@@ -327,16 +329,21 @@ TEST_F(knobs, sysctls_are_the_parameters)
 	ASSERT_EQ(0, file_write(param_path(path, sizeof(path), "shmmni"), "4096"));
 	EXPECT_BOTH("shmmni", "4096", "4096");
 
-	/* On, the orphans go: one made by a child that is gone. */
+	/* On, the orphans go: one made by a child that is gone, and not ours. */
+	zap_keys(KEY + 2, 2);
+	id = svshm_shmget(KEY + 3, PG, IPC_CREAT | IPC_EXCL | 0600);
+	ASSERT_LE(0, id);
 	if (fork() == 0)
-		_exit(svshm_shmget(IPC_PRIVATE, PG, IPC_CREAT | 0600) < 0);
+		_exit(svshm_shmget(KEY + 2, PG, IPC_CREAT | IPC_EXCL | 0600) < 0);
 	ASSERT_LT(0, wait(&id2));
 	ASSERT_EQ(0, id2);
-	id = used_ids(&shm_svshm);
-	ASSERT_LT(0, id);
+	ASSERT_LE(0, key_id(&shm_svshm, KEY + 2));
 	ASSERT_EQ(0, system("sysctl -q -w kernel.shm_rmid_forced=1"));
 	EXPECT_BOTH("shm_rmid_forced", "1", "Y");
-	EXPECT_EQ(id - 1, used_ids(&shm_svshm));
+	EXPECT_EQ(-1, key_id(&shm_svshm, KEY + 2));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(id, key_id(&shm_svshm, KEY + 3));
+	EXPECT_EQ(0, svshm_shmctl(id, IPC_RMID, NULL));
 	ASSERT_EQ(0, file_write(param_path(path, sizeof(path), "shm_rmid_forced"), "N"));
 	EXPECT_BOTH("shm_rmid_forced", "0", "N");
 
