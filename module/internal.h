@@ -4,10 +4,12 @@
  * uapi/linux/svshm.h, the library's API lib/svshm.h.)
  *
  * Instances: every segment lives in one table (struct svshm_table), and a
- * table is an instance: svshm_init_table serves /dev/svshm and /proc/svshm,
- * each mount of the svshm filesystem (fs.c) makes one more. A caller
- * reaches a table only through a file of it (the private_data of an open
- * /dev/svshm or DIR/svshm), and a segment through its table.
+ * table is an instance: svshm_init_table serves /dev/svshm and /proc/svshm
+ * (and, on a kernel without SysV IPC, /proc/sysvipc/shm and kernel.shm*:
+ * proc.c, sysctl.c), each mount of the svshm filesystem (fs.c) makes one
+ * more. A caller reaches a table only through a file of it (the
+ * private_data of an open /dev/svshm or DIR/svshm), and a segment through
+ * its table.
  *
  * Locking, in the order taken (never the other way round):
  *
