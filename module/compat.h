@@ -19,6 +19,7 @@
 #include <linux/mm.h>
 #include <linux/shm.h>
 #include <linux/shmem_fs.h>
+#include <linux/sysctl.h>
 #include <asm/shmparam.h>
 #ifdef SVSHM_HAVE_HEX_H
 #include <linux/hex.h>
@@ -221,6 +222,28 @@ static inline bool svshm_shmlba_refused(unsigned long addr)
 	return true;
 #else
 	return addr & ~PAGE_MASK;
+#endif
+}
+
+/* A sysctl's handler takes its table const since 6.11. */
+#ifdef SVSHM_HAVE_CTL_HANDLER_CONST
+#define SVSHM_CTL_CONST const
+#else
+#define SVSHM_CTL_CONST
+#endif
+
+/*
+ * Register the sysctl @table of @n entries, which an empty one follows:
+ * the sentinel that ended a table before 6.6 and that 6.11 refuses, so
+ * a kernel that takes the size is not shown it.
+ */
+static inline struct ctl_table_header *
+svshm_register_sysctl(const char *path, struct ctl_table *table, size_t n)
+{
+#ifdef SVSHM_HAVE_REGISTER_SYSCTL_SZ
+	return register_sysctl_sz(path, table, n);
+#else
+	return register_sysctl(path, table);
 #endif
 }
 

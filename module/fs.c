@@ -43,6 +43,7 @@ enum svshm_fs_opt {
 	SVSHM_OPT_SHMALL,
 	SVSHM_OPT_SHMMNI,
 	SVSHM_OPT_RMID_FORCED,
+	SVSHM_OPT_NEXT_ID,
 };
 
 /* Native's sysctls, by their names in kernel.*. */
@@ -51,17 +52,20 @@ static const struct fs_parameter_spec svshm_fs_params[] = {
 	fsparam_u64("shmall", SVSHM_OPT_SHMALL),
 	fsparam_u32("shmmni", SVSHM_OPT_SHMMNI),
 	fsparam_bool("shm_rmid_forced", SVSHM_OPT_RMID_FORCED),
+	fsparam_s32("shm_next_id", SVSHM_OPT_NEXT_ID),
 	{}
 };
 
 /**
  * struct svshm_fs_context - a mount or remount in the making
  * @limits: the limits given, over native's defaults for a new instance
+ * @next_id: shm_next_id, -1 (none) unless given
  * @given: which options were given (BIT(enum svshm_fs_opt)): a remount
  *	changes only those
  */
 struct svshm_fs_context {
 	struct svshm_limits limits;
+	int next_id;
 	unsigned int given;
 };
 
@@ -91,6 +95,12 @@ static int svshm_fs_parse_param(struct fs_context *fc, struct fs_parameter *para
 	case SVSHM_OPT_RMID_FORCED:
 		ctx->limits.rmid_forced = result.boolean;
 		break;
+	case SVSHM_OPT_NEXT_ID:
+		/* Native's 0 to INT_MAX, and -1 to take a value back. */
+		if (result.int_32 < -1)
+			return invalfc(fc, "shm_next_id: %d is below -1", result.int_32);
+		ctx->next_id = result.int_32;
+		break;
 	}
 	ctx->given |= BIT(opt);
 	return 0;
@@ -100,10 +110,15 @@ static int svshm_fs_show_options(struct seq_file *m, struct dentry *root)
 {
 	struct svshm_table *table = root->d_sb->s_fs_info;
 
+	int next_id = READ_ONCE(table->next_id);
+
 	seq_printf(m, ",shmmax=%lu,shmall=%lu,shmmni=%d,shm_rmid_forced=%d",
 		   READ_ONCE(table->limits.shmmax), READ_ONCE(table->limits.shmall),
 		   READ_ONCE(table->limits.shmmni),
 		   READ_ONCE(table->limits.rmid_forced));
+	/* Shown while it waits for its segment, as a remount would set it. */
+	if (next_id >= 0)
+		seq_printf(m, ",shm_next_id=%d", next_id);
 	return 0;
 }
 
@@ -202,6 +217,7 @@ static int svshm_fs_fill_super(struct super_block *sb, struct fs_context *fc)
 	table = svshm_table_create(sb->s_user_ns, &ctx->limits);
 	if (IS_ERR(table))
 		return PTR_ERR(table);
+	table->next_id = ctx->next_id;
 	sb->s_fs_info = table;
 
 	root = svshm_fs_inode(sb, S_IFDIR | 0755);
@@ -227,7 +243,7 @@ static int svshm_fs_get_tree(struct fs_context *fc)
 	return get_tree_nodev(fc, svshm_fs_fill_super);
 }
 
-/* A remount changes the limits it names, and no others. */
+/* A remount changes the limits it names (and shm_next_id), and no others. */
 static int svshm_fs_reconfigure(struct fs_context *fc)
 {
 	struct svshm_fs_context *ctx = fc->fs_private;
@@ -248,6 +264,8 @@ static int svshm_fs_reconfigure(struct fs_context *fc)
 	if (ctx->given & BIT(SVSHM_OPT_RMID_FORCED))
 		limits.rmid_forced = ctx->limits.rmid_forced;
 	svshm_table_set_limits(table, &limits);
+	if (ctx->given & BIT(SVSHM_OPT_NEXT_ID))
+		WRITE_ONCE(table->next_id, ctx->next_id);
 	return 0;
 }
 
@@ -280,6 +298,7 @@ static int svshm_fs_init_fs_context(struct fs_context *fc)
 		return -ENOMEM;
 	/* A new instance starts with native's defaults, as a new IPC namespace. */
 	ctx->limits = (struct svshm_limits)SVSHM_LIMITS_NATIVE;
+	ctx->next_id = -1;
 	fc->fs_private = ctx;
 	fc->ops = &svshm_fs_context_ops;
 	return 0;

@@ -4,10 +4,12 @@
  * uapi/linux/svshm.h, the library's API lib/svshm.h.)
  *
  * Instances: every segment lives in one table (struct svshm_table), and a
- * table is an instance: svshm_init_table serves /dev/svshm and /proc/svshm,
- * each mount of the svshm filesystem (fs.c) makes one more. A caller
- * reaches a table only through a file of it (the private_data of an open
- * /dev/svshm or DIR/svshm), and a segment through its table.
+ * table is an instance: svshm_init_table serves /dev/svshm and /proc/svshm
+ * (and, on a kernel without SysV IPC, /proc/sysvipc/shm and kernel.shm*:
+ * proc.c, sysctl.c), each mount of the svshm filesystem (fs.c) makes one
+ * more. A caller reaches a table only through a file of it (the
+ * private_data of an open /dev/svshm or DIR/svshm), and a segment through
+ * its table.
  *
  * Locking, in the order taken (never the other way round):
  *
@@ -100,6 +102,9 @@ struct svshm_limits {
  * @seq: the sequence part of the next id; under @rwsem
  * @next_idx: where the cyclic index allocation goes on; under @rwsem
  * @last_idx: the index given last, -1 before the first; under @rwsem
+ * @next_id: native's kernel.shm_next_id: the id the next segment asks
+ *	for, -1 for none; written at any time (WRITE_ONCE()), taken and set
+ *	back to -1 in one xchg() by svshm_table_add_locked()
  * @in_use: number of segments listed; under @rwsem
  * @tot_pages: pages of all listed segments (the shmall count); under @rwsem
  * @limits: see struct svshm_limits
@@ -114,6 +119,7 @@ struct svshm_table {
 	int seq;
 	u32 next_idx;
 	int last_idx;
+	int next_id;
 	int in_use;
 	unsigned long tot_pages;
 	struct svshm_limits limits;
@@ -323,10 +329,28 @@ int svshm_huge_init(void);
 void svshm_huge_exit(void);
 struct vfsmount *svshm_shm_mnt(void);
 
+/* main.c: the initial instance's shm_rmid_forced, parameter and sysctl */
+int svshm_init_set_rmid_forced(bool on);
+
 /* proc.c */
 int svshm_listing_open(struct file *file, struct svshm_table *table);
 int svshm_proc_init(void);
 void svshm_proc_exit(void);
+
+/* sysctl.c, built where the kernel has no SysV IPC of its own */
+#if IS_ENABLED(CONFIG_SYSVIPC)
+static inline int svshm_sysctl_init(void)
+{
+	return 0;
+}
+
+static inline void svshm_sysctl_exit(void)
+{
+}
+#else
+int svshm_sysctl_init(void);
+void svshm_sysctl_exit(void);
+#endif
 
 /* ioctl.c */
 long svshm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);

@@ -4,9 +4,11 @@
  *
  * This file registers the misc device of the initial instance and its
  * limits as module parameters, which are native's sysctls (kernel.shmmax,
- * shmall, shmmni, shm_rmid_forced), changeable at run time by root through
- * /sys/module/svshm/parameters/; the other instances take theirs as mount
- * options (fs.c).
+ * shmall, shmmni, shm_rmid_forced, shm_next_id), changeable at run time by
+ * root through /sys/module/svshm/parameters/; the other instances take
+ * theirs as mount options (fs.c). Where the kernel has no SysV IPC,
+ * sysctl.c serves the same values as /proc/sys/kernel/shm*: one value each,
+ * whichever file writes it.
  */
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
@@ -48,6 +50,17 @@ MODULE_PARM_DESC(shmmni, "Most segments at once, 0 to 32768 (kernel.shmmni)");
  * reference of our own keeps the unload out until the walk is done, and
  * a write that comes once the unload has begun changes nothing.
  */
+int svshm_init_set_rmid_forced(bool on)
+{
+	if (!try_module_get(THIS_MODULE))
+		return -ENODEV;
+	WRITE_ONCE(svshm_init_table.limits.rmid_forced, on);
+	if (on)
+		svshm_seg_destroy_orphans(&svshm_init_table);
+	module_put(THIS_MODULE);
+	return 0;
+}
+
 static int svshm_set_rmid_forced(const char *val, const struct kernel_param *kp)
 {
 	bool on;
@@ -56,13 +69,7 @@ static int svshm_set_rmid_forced(const char *val, const struct kernel_param *kp)
 	ret = kstrtobool(val, &on);
 	if (ret)
 		return ret;
-	if (!try_module_get(THIS_MODULE))
-		return -ENODEV;
-	WRITE_ONCE(svshm_init_table.limits.rmid_forced, on);
-	if (on)
-		svshm_seg_destroy_orphans(&svshm_init_table);
-	module_put(THIS_MODULE);
-	return 0;
+	return svshm_init_set_rmid_forced(on);
 }
 
 static const struct kernel_param_ops svshm_rmid_forced_ops = {
@@ -74,6 +81,33 @@ module_param_cb(shm_rmid_forced, &svshm_rmid_forced_ops,
 		&svshm_init_table.limits.rmid_forced, 0644);
 MODULE_PARM_DESC(shm_rmid_forced,
 		 "Destroy segments nobody attaches (kernel.shm_rmid_forced)");
+
+/*
+ * kernel.shm_next_id: the id the next segment gets, -1 for none; taken
+ * and set back to -1 by the next creation that reaches the allocation
+ * (table.c). -1 may be written here, to take back a value not yet used;
+ * native's sysctl, and ours (sysctl.c), refuse it.
+ */
+static int svshm_set_next_id(const char *val, const struct kernel_param *kp)
+{
+	int n, ret;
+
+	/* EINVAL for whatever is not -1 to INT_MAX, as native's sysctl. */
+	ret = kstrtoint(val, 0, &n);
+	if (ret || n < -1)
+		return -EINVAL;
+	WRITE_ONCE(svshm_init_table.next_id, n);
+	return 0;
+}
+
+static const struct kernel_param_ops svshm_next_id_ops = {
+	.set = svshm_set_next_id,
+	.get = param_get_int,
+};
+
+module_param_cb(shm_next_id, &svshm_next_id_ops, &svshm_init_table.next_id, 0644);
+MODULE_PARM_DESC(shm_next_id,
+		 "Id of the next segment, -1 for any (kernel.shm_next_id)");
 
 /* misc_open() has set private_data to the miscdevice: the table instead. */
 static int svshm_dev_open(struct inode *inode, struct file *filp)
@@ -119,8 +153,13 @@ static int __init svshm_init(void)
 	ret = svshm_fs_init();
 	if (ret)
 		goto out_misc;
+	ret = svshm_sysctl_init();
+	if (ret)
+		goto out_fs;
 	return 0;
 
+out_fs:
+	svshm_fs_exit();
 out_misc:
 	misc_deregister(&svshm_dev);
 out_proc:
@@ -138,6 +177,7 @@ out_huge:
  */
 static void __exit svshm_exit(void)
 {
+	svshm_sysctl_exit();
 	svshm_fs_exit();
 	misc_deregister(&svshm_dev);
 	svshm_proc_exit();

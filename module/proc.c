@@ -3,7 +3,9 @@
  * svshm: the listing of an instance's segments, in the format of native's
  * /proc/sysvipc/shm (header and columns alike), readable by all, so that
  * tools that parse one can parse the other: /proc/svshm for the initial
- * instance, DIR/segments for a mounted one (fs.c opens it here).
+ * instance, DIR/segments for a mounted one (fs.c opens it here). Where the
+ * kernel has no SysV IPC, nothing owns /proc/sysvipc/shm: the initial
+ * instance's listing is there too, for util-linux's ipcs and its like.
  *
  * The walk holds the table's rwsem for reading from ->start to ->stop;
  * seq_file copies to user memory only after ->stop, so no fault happens
@@ -19,6 +21,8 @@
 #include "internal.h"
 
 #define SVSHM_PROC_NAME	"svshm"
+#define SVSHM_PROC_SYSVIPC	"sysvipc"	/* native's, ipc/util.c */
+#define SVSHM_PROC_SYSVIPC_SHM	"shm"
 
 /* Native's header, column for column (BITS_PER_LONG 64). */
 static void svshm_proc_header(struct seq_file *s)
@@ -130,15 +134,45 @@ static const struct proc_ops svshm_proc_fops = {
 	.proc_release = seq_release,
 };
 
+/* /proc/sysvipc/shm where the kernel has none (see the top). */
+static int svshm_proc_sysvipc_init(void)
+{
+	struct proc_dir_entry *dir;
+
+	if (IS_ENABLED(CONFIG_SYSVIPC))
+		return 0;
+	dir = proc_mkdir(SVSHM_PROC_SYSVIPC, NULL);
+	if (!dir)
+		return -ENOMEM;
+	if (!proc_create_data(SVSHM_PROC_SYSVIPC_SHM, 0444, dir, &svshm_proc_fops,
+			      &svshm_init_table)) {
+		remove_proc_entry(SVSHM_PROC_SYSVIPC, NULL);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void svshm_proc_sysvipc_exit(void)
+{
+	if (!IS_ENABLED(CONFIG_SYSVIPC))
+		remove_proc_subtree(SVSHM_PROC_SYSVIPC, NULL);
+}
+
 int svshm_proc_init(void)
 {
+	int ret;
+
 	if (!proc_create_data(SVSHM_PROC_NAME, 0444, NULL, &svshm_proc_fops,
 			      &svshm_init_table))
 		return -ENOMEM;
-	return 0;
+	ret = svshm_proc_sysvipc_init();
+	if (ret)
+		remove_proc_entry(SVSHM_PROC_NAME, NULL);
+	return ret;
 }
 
 void svshm_proc_exit(void)
 {
+	svshm_proc_sysvipc_exit();
 	remove_proc_entry(SVSHM_PROC_NAME, NULL);
 }

@@ -9,7 +9,8 @@
  *   index + (sequence << 15) as native's, the index picked cyclically below
  *   max(in_use * 3 / 2, 64) as native's ipc_idr_alloc() does, and the
  *   sequence moved on each time the index goes back, so that a removed id
- *   is not handed out again soon;
+ *   is not handed out again soon; or, once, the id that shm_next_id names
+ *   (checkpoint/restore's way to make a segment again under its old id);
  * - an rhashtable from key to segment, holding only keyed, live segments;
  * - the usage counters that the limits are checked against.
  *
@@ -32,6 +33,7 @@ struct svshm_table svshm_init_table = {
 	.rwsem = __RWSEM_INITIALIZER(svshm_init_table.rwsem),
 	.segs = XARRAY_INIT(svshm_init_table.segs, XA_FLAGS_ALLOC),
 	.last_idx = -1,
+	.next_id = -1,
 	.limits = SVSHM_LIMITS_NATIVE,
 	.user_ns = &init_user_ns,
 	.ref = KREF_INIT(1),
@@ -235,11 +237,42 @@ void svshm_table_remove_locked(struct svshm_seg *seg)
 	table->tot_pages -= svshm_size_pages(seg->size);
 }
 
+/*
+ * Store @seg at the index of @next_id (native's kernel.shm_next_id), or
+ * the first free one above it up to the last, as native's idr_alloc()
+ * from there: ENOSPC if none is. The id keeps @next_id's sequence, and
+ * the cyclic allocation's state is left as it was.
+ */
+static int svshm_table_alloc_at(struct svshm_table *table,
+				struct svshm_seg *seg, int next_id, u32 *idx)
+{
+	int ret;
+
+	ret = xa_alloc(&table->segs, idx, seg,
+		       XA_LIMIT(svshm_idx(next_id), SVSHM_IDX_MAX - 1), GFP_KERNEL);
+	return ret == -EBUSY ? -ENOSPC : ret;
+}
+
+/* Store @seg at the next index in the cycle and move the sequence on. */
+static int svshm_table_alloc_cyclic(struct svshm_table *table,
+				    struct svshm_seg *seg, u32 *idx)
+{
+	int cycle = max(table->in_use * 3 / 2, SVSHM_MIN_CYCLE);
+	int ret;
+
+	ret = xa_alloc_cyclic(&table->segs, idx, seg,
+			      XA_LIMIT(0, min(cycle, SVSHM_IDX_MAX) - 1),
+			      &table->next_idx, GFP_KERNEL);
+	if (ret == -EBUSY)
+		return -ENOSPC;
+	return ret < 0 ? ret : 0;
+}
+
 /* Add @seg to the table and give it an id. Caller holds the rwsem. */
 int svshm_table_add_locked(struct svshm_seg *seg)
 {
 	struct svshm_table *table = seg->table;
-	int cycle = max(table->in_use * 3 / 2, SVSHM_MIN_CYCLE);
+	int next_id, seq;
 	u32 idx;
 	int id, ret;
 
@@ -251,13 +284,21 @@ int svshm_table_add_locked(struct svshm_seg *seg)
 	 * index or by key it counts as absent, see svshm_seg_listed()), so
 	 * nobody can be using it if the key cannot be added. One store, where
 	 * reserving the index and storing after took two.
+	 *
+	 * A shm_next_id is used once, here, whatever comes of it: native's
+	 * ipc_idr_alloc() sets it back to -1 before it allocates.
 	 */
 	seg->id = -1;
-	ret = xa_alloc_cyclic(&table->segs, &idx, seg,
-			      XA_LIMIT(0, min(cycle, SVSHM_IDX_MAX) - 1),
-			      &table->next_idx, GFP_KERNEL);
+	next_id = xchg(&table->next_id, -1);
+	if (next_id >= 0) {
+		ret = svshm_table_alloc_at(table, seg, next_id, &idx);
+		seq = next_id >> SVSHM_IDX_BITS;
+	} else {
+		ret = svshm_table_alloc_cyclic(table, seg, &idx);
+		seq = -1;
+	}
 	if (ret < 0)
-		return ret == -EBUSY ? -ENOSPC : ret;
+		return ret;
 	if (seg->key != IPC_PRIVATE) {
 		ret = rhashtable_insert_fast(&table->keys, &seg->khash,
 					     svshm_key_params);
@@ -272,10 +313,13 @@ int svshm_table_add_locked(struct svshm_seg *seg)
 		}
 	}
 	/* As native's ipc_idr_alloc(): the sequence never reaches its max. */
-	if ((int)idx <= table->last_idx && ++table->seq >= SVSHM_SEQ_MAX)
-		table->seq = 0;
-	table->last_idx = idx;
-	id = idx + (table->seq << SVSHM_IDX_BITS);
+	if (seq < 0) {
+		if ((int)idx <= table->last_idx && ++table->seq >= SVSHM_SEQ_MAX)
+			table->seq = 0;
+		table->last_idx = idx;
+		seq = table->seq;
+	}
+	id = idx + (seq << SVSHM_IDX_BITS);
 	/* What /proc/<pid>/maps shows as the inode: native's ps tools use it. */
 	file_inode(seg->shm_file)->i_ino = id;
 	WRITE_ONCE(seg->id, id);
@@ -322,6 +366,7 @@ struct svshm_table *svshm_table_create(struct user_namespace *user_ns,
 	init_rwsem(&table->rwsem);
 	xa_init_flags(&table->segs, XA_FLAGS_ALLOC);
 	table->last_idx = -1;
+	table->next_id = -1;
 	table->limits = *limits;
 	table->user_ns = get_user_ns(user_ns);
 	kref_init(&table->ref);

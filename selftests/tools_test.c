@@ -3,9 +3,9 @@
  * svshm-ipcs and svshm-ipcrm against util-linux's ipcs and ipcrm: the same
  * segment made on each backend must be shown with the same row, and removed
  * by key alike. On a kernel without SysV IPC util-linux's tools run on svshm
- * itself through the preload library (ipcs, finding no /proc/sysvipc/shm,
- * asks shmctl(SHM_INFO) and SHM_STAT instead): both must show svshm's one
- * segment alike, and each remove it by key.
+ * itself through the preload library (ipcs reads /proc/sysvipc/shm, which
+ * is svshm's own listing there): both must show svshm's one segment alike,
+ * and each remove it by key.
  */
 #include <errno.h>
 #include <limits.h>

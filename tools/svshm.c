@@ -64,7 +64,7 @@ static void usage(FILE *out)
 		" -h, --help          display this help\n"
 		" -V, --version       display version\n\n"
 		"Parameters of load: shmmax, shmall, shmmni, shm_rmid_forced,\n"
-		"userns_mounts, huge (svshm(4)).\n\n"
+		"shm_next_id, userns_mounts, huge (svshm(4)).\n\n"
 		"Exit status: status: 0 loaded, 3 not loaded, 4 cannot tell (no\n"
 		"sysfs, a device named that cannot be opened, a bad argument), as\n"
 		"LSB's status; load, unload: 0, or 1 on any error.\n", PROG, PROG, PROG);
@@ -163,7 +163,8 @@ static int census(unsigned long *live, unsigned long *dest, unsigned long *nattc
 static void print_params(void)
 {
 	static const char *const names[] = {
-		"shmmax", "shmall", "shmmni", "shm_rmid_forced", "userns_mounts", "huge",
+		"shmmax", "shmall", "shmmni", "shm_rmid_forced", "shm_next_id",
+		"userns_mounts", "huge",
 	};
 	char path[128], buf[64];
 	const char *v;

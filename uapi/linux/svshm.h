@@ -57,15 +57,28 @@
  * own, with its own ids, keys, limits and listing (one per container, as
  * native's IPC namespaces are per container):
  *
- *   mount -t svshm [-o shmmax=B,shmall=P,shmmni=N,shm_rmid_forced=0|1] none DIR
+ *   mount -t svshm [-o shmmax=B,shmall=P,shmmni=N,shm_rmid_forced=0|1,shm_next_id=ID] none DIR
  *
  * DIR/svshm is a regular file (mode 0666, owned by the root of the
  * mounter's user namespace) that answers every ioctl and mmap below for
  * that instance, and DIR/segments lists its segments in /proc/svshm's
  * format (0444). The options are native's sysctls (kernel.shmmax, shmall,
- * shmmni, shm_rmid_forced) for that instance, changed by a remount;
- * /dev/svshm and /proc/svshm are the initial instance, whose limits are the
- * module's parameters. The capabilities (CAP_IPC_OWNER, CAP_SYS_ADMIN,
+ * shmmni, shm_rmid_forced, shm_next_id) for that instance, changed by a
+ * remount; /dev/svshm and /proc/svshm are the initial instance, whose
+ * limits are the module's parameters (and, on a kernel without SysV IPC of
+ * its own, native's sysctls and /proc/sysvipc/shm as well, one value with
+ * the parameters).
+ *
+ * shm_next_id (native's kernel.shm_next_id, for checkpoint/restore): when
+ * 0 or more, the next segment the instance creates gets that id: the index
+ * it names (id & 0x7fff), or the first free index above it if that one is
+ * taken (ENOSPC if none is), with the sequence it names (id >> 15); the
+ * cyclic allocation's state is left alone. It goes back to -1 as soon as a
+ * creation reaches the allocation, whether or not that succeeds; a shmget
+ * that fails before (EINVAL, ENOSPC for shmmni or shmall, EEXIST) or finds
+ * its key leaves it. -1, the default, is none: native's sysctl takes 0 to
+ * INT_MAX, the parameter and the mount option -1 too, to cancel it.
+ * /proc/mounts shows it while it is set. The capabilities (CAP_IPC_OWNER, CAP_SYS_ADMIN,
  * CAP_IPC_LOCK for SHM_LOCK's owner check) count in the user namespace that
  * mounted the instance; going past RLIMIT_MEMLOCK needs CAP_IPC_LOCK in the
  * initial one. When an instance's last mount is gone and no file of it is
