@@ -7,6 +7,9 @@
 #   make lib32 selftests32   the libraries and the selftests for 32-bit (i386)
 #                        callers, in build/lib32 and build/selftests32
 #                        (gcc-12-multilib, libc6-dev-i386)
+#   make selftests-nokmod   the selftests but lifecycle_test (libkmod), and
+#                        the helpers: a cross build's for 32-bit ARM
+#                        (scripts/armhf-build.sh)
 #   make check           the whole test suite in QEMU guests (README)
 #   make demo            the demo in a QEMU guest (installs what it needs)
 #   make bench           native and svshm side by side, in each kernel's guest
@@ -78,7 +81,7 @@ MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
 UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 MANPAGES := $(wildcard man/*.[1-8])
 
-.PHONY: all module kdir-check lib lib32 selftests selftests32 tools check demo bench insns stress kernels clean \
+.PHONY: all module kdir-check lib lib32 selftests selftests32 selftests-nokmod tools check demo bench insns stress kernels clean \
 	deps install install-lib install-user uninstall help
 
 # The selftests are not in plain make: they need the kernel's
@@ -132,10 +135,15 @@ $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) lib/svshm.c $(LIB_H)
 CC32 ?= $(CC) -m32 -idirafter /usr/include/$(shell $(CC) -print-multiarch)
 CFLAGS32 := $(CFLAGS_NOPROBES) $(call svshm_lib_probes,$(CC32),$(CFLAGS_NOPROBES))
 LIBS32 := build/lib32/libsvshm.so.1 build/lib32/libsvshm.so build/lib32/libsvshm-preload.so
-TESTS32 := $(patsubst selftests/%.c,build/selftests32/%,$(filter-out selftests/lifecycle_test.c,\
-	$(wildcard selftests/*_test.c))) $(addprefix build/selftests32/,$(SVSHM_HELPERS))
+# The programs a build without libkmod makes: the 32-bit ones, i386's here
+# and armhf's (make OUT=build/armhf CC=arm-linux-gnueabihf-gcc lib
+# selftests-nokmod: scripts/armhf-build.sh).
+NOKMOD := $(filter-out lifecycle_test,$(patsubst selftests/%.c,%,$(wildcard selftests/*_test.c))) \
+	  $(SVSHM_HELPERS)
+TESTS32 := $(addprefix build/selftests32/,$(NOKMOD))
 lib32: $(LIBS32)
 selftests32: $(TESTS32)
+selftests-nokmod: $(addprefix $(B)/selftests/,$(NOKMOD))
 
 build/lib32/libsvshm.so.1: lib/svshm.c lib/svshm.h uapi/linux/svshm.h
 	@mkdir -p $(dir $@)

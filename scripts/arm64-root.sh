@@ -12,7 +12,11 @@
 # scripts/guest/tests.sh (coreutils, util-linux's setpriv, kmod's insmod),
 # a static busybox for the initramfs, PostgreSQL 15, perl and python3 with
 # sysv_ipc for programs_test; libkmod-dev, which the cross build of the
-# userspace links against (scripts/arm64-build.sh).
+# userspace links against (scripts/arm64-build.sh). Beside them, armhf's C
+# library (libc6:armhf, a foreign architecture of the root, in the
+# multiarch directories /lib/arm-linux-gnueabihf and the loader
+# /lib/ld-linux-armhf.so.3 where its programs name it): the 32-bit ARM
+# programs the kernel runs through CONFIG_COMPAT (scripts/armhf-build.sh).
 # Made once into the cache, keyed by the release, the package list and
 # this script, under a lock, in a .tmp directory moved in place when done.
 set -eu
@@ -20,7 +24,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/cache.sh"
 pkgs="base-files base-passwd libc6 libc-bin dash bash coreutils util-linux mount kmod
  busybox-static grep sed mawk findutils procps hostname tzdata
- postgresql-15 perl python3 python3-sysv-ipc libkmod-dev"
+ postgresql-15 perl python3 python3-sysv-ipc libkmod-dev libc6:armhf"
 codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 [ -n "$codename" ] || { echo "arm64-root: no Debian release in /etc/os-release" >&2; exit 1; }
 # shellcheck disable=SC2086
@@ -48,7 +52,7 @@ if [ ! -f "$dir/.made" ]; then
 		[ -z "$security" ] || echo "deb $security $codename-security main"
 	} >"$tmp.list"
 	# shellcheck disable=SC2086
-	mmdebstrap --variant=extract --architectures=arm64 --mode=root \
+	mmdebstrap --variant=extract --architectures=arm64,armhf --mode=root \
 		--include="$(echo $pkgs | tr ' ' ,)" "$codename" "$tmp/root" "$tmp.list" \
 		>"$log" 2>&1 || { tail -n 20 "$log" >&2; exit 1; }
 	r=$tmp/root
@@ -61,7 +65,8 @@ if [ ! -f "$dir/.made" ]; then
 	# Checks, so that a missing piece fails here and not in the guest.
 	for f in bin/sh usr/bin/awk bin/busybox sbin/insmod usr/bin/setpriv usr/bin/timeout \
 		usr/lib/postgresql/15/bin/postgres usr/lib/postgresql/15/bin/pgbench \
-		usr/bin/perl usr/bin/python3 lib/ld-linux-aarch64.so.1 usr/include/libkmod.h; do
+		usr/bin/perl usr/bin/python3 lib/ld-linux-aarch64.so.1 usr/include/libkmod.h \
+		lib/ld-linux-armhf.so.3 lib/arm-linux-gnueabihf/libc.so.6; do
 		[ -e "$r/$f" ] || { echo "arm64-root: no /$f in the root" >&2; exit 1; }
 	done
 	mv "$r" "$dir"

@@ -126,8 +126,9 @@ kernel_prepare() {
 	echo "# kernel $k"
 	tests="" long="" env="" runner="sh scripts/guest/tests.sh" kself=$ksft m32=""
 	for t in ${SVSHM_TESTS:-}; do tests="$tests build/selftests/$t"; done
-	# 32-bit processes beside the 64-bit ones in every guest (all are
-	# x86-64), but in a run of chosen selftests: these -m32 builds.
+	# 32-bit processes beside the 64-bit ones in every guest, but in a run
+	# of chosen selftests: these -m32 builds (on arm64, armhf's, bound
+	# there by scripts/guest/arm64.sh).
 	[ -n "${SVSHM_TESTS:-}" ] || for t in diff get ctl attach nattch perm_matrix compat; do
 		m32="$m32 build/selftests32/${t}_test"
 	done
@@ -158,9 +159,12 @@ kernel_prepare() {
 		# kselftest runner's programs are the host's. Every selftest as
 		# root and as nobody, without the torture and fuzz stages: the
 		# kernel's paths are the x86 kernels' (README, "Platforms").
+		# The 32-bit list is armhf's (build/armhf), through CONFIG_COMPAT.
 		check "arm64: userspace cross-built (scripts/arm64-build.sh)" scripts/arm64-build.sh ||
 			return 1
-		runner="sh scripts/guest/arm64.sh" kself="" m32=""
+		check "armhf: 32-bit userspace cross-built (scripts/armhf-build.sh)" \
+			scripts/armhf-build.sh || m32=""
+		runner="sh scripts/guest/arm64.sh" kself=""
 		if [ -z "$tests" ]; then
 			for t in selftests/*_test.c; do tests="$tests build/selftests/$(basename "$t" .c)"; done
 		fi

@@ -31,6 +31,7 @@ perl perl-modules-5.36 python3 python3-sysv-ipc postgresql-15
 xvfb x11-apps
 debhelper dh-dkms dkms lintian fakeroot
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm mmdebstrap
+gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
 gcc-12-multilib libc6-dev-i386 binutils-i686-linux-gnu
 "
 [ "${1:-}" = demo ] && PKGS=$DEMO

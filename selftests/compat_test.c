@@ -6,8 +6,10 @@
  * other as its peer: a segment one width made is attached, written and
  * stated by the other, and both see the same data, nattch and IPC_STAT.
  * The 32-bit build also reads the layouts a 32-bit C library does not use
- * but a program may ask for, through the raw ipc(2) call: shmctl without
- * IPC_64 (16-bit ids, 32-bit times) and with it, IPC_INFO and SHM_INFO,
+ * but a program may ask for, through the raw ipc(2) call (or shmctl(2),
+ * where the ABI has no ipc(2): 32-bit ARM's, whose shmctl parses IPC_64
+ * in the command as ipc(2) does): shmctl without IPC_64 (16-bit ids,
+ * 32-bit times) and with it, IPC_INFO and SHM_INFO,
  * each checked field by field and for its size (a sentinel after it), and
  * a segment too big for a 32-bit address space, which shmat refuses.
  * Each build also runs itself as an unmodified program, glibc's shm*
@@ -242,11 +244,12 @@ TEST_F(width, shared_with_the_other_width)
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
-#ifdef SYS_ipc
+#if defined(SYS_ipc) || (defined(SYS_shmctl) && __SIZEOF_LONG__ == 4)
 /*
  * shmctl with the command as given, IPC_64 or not: native's through the
- * ipc(2) multiplexer, which a 32-bit C library calls; svshm's through the
- * ioctl, which the module parses as native parses ipc(2)'s.
+ * ipc(2) multiplexer, which a 32-bit C library calls, or its shmctl(2)
+ * where there is none; svshm's through the ioctl, which the module parses
+ * as native parses ipc(2)'s.
  */
 static long raw_ctl(const struct shm_backend *b, int id, int cmd, void *buf)
 {
@@ -255,7 +258,11 @@ static long raw_ctl(const struct shm_backend *b, int id, int cmd, void *buf)
 	int fd;
 
 	if (b == &shm_native)
+#ifdef SYS_ipc
 		return syscall(SYS_ipc, IPCOP_SHMCTL, id, cmd, 0, buf, 0);
+#else
+		return syscall(SYS_shmctl, id, cmd, buf);
+#endif
 	fd = open(svshm_device_path(), O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -1;

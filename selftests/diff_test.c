@@ -515,14 +515,14 @@ static int s_munmap(struct trace *t, void *p, size_t len, const char *name)
 /*
  * Reserve @pages pages (PROT_NONE) for fixed-address attaches: a freed
  * range would soon be reused by the kernel's own placements. s_hole()
- * frees the part a fixed attach goes to.
+ * frees the part a fixed attach goes to. It starts on a multiple of
+ * SHMLBA, so that SHM_RND rounds into it where SHMLBA is four pages.
  */
 static char *s_region(struct trace *t, size_t pages)
 {
-	void *p = mmap(NULL, pages * PG, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	char *p = reserve_shmlba(pages * PG);
 
-	if (p == MAP_FAILED) {
+	if (!p) {
 		note(t, "reserve region", "FAILED");
 		return NULL;
 	}

@@ -146,14 +146,19 @@ static uint64_t rand_addr(void)
 	return pick(addrs, sizeof(addrs) / sizeof(addrs[0]));
 }
 
-/* Would segment @id, mapped over @a (rounded as SHM_RND may), stay in the arena? */
+/*
+ * Would segment @id, mapped over @a (rounded as SHM_RND may), stay in the
+ * arena? It starts no lower than @a rounded down to SHMLBA (four pages for
+ * a 32-bit ARM program) and ends no higher than from @a's page.
+ */
 static int fits_arena(int id, uint64_t a)
 {
 	struct shmid_ds ds;
 	struct svshm_ctl c = { .id = id, .cmd = IPC_STAT | CTL_IPC_64, .buf = (uintptr_t)&ds };
+	uint64_t lo = a & ~((uint64_t)SHMLBA - 1);
 
 	a &= ~4095ULL;
-	if (a < (uintptr_t)arena || ioctl(fd, SVSHM_IOC_CTL, &c))
+	if (lo < (uintptr_t)arena || ioctl(fd, SVSHM_IOC_CTL, &c))
 		return 0;
 	return a - (uintptr_t)arena + ds.shm_segsz + 4095 <= ARENA_SIZE;
 }
