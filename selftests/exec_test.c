@@ -423,6 +423,7 @@ TEST_F(exec, own_seccomp_filter)
 	char out[4096];
 
 	ASSERT_EQ(0, run_role(_metadata, self, "filter", "", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "cannot open"));
 	EXPECT_NE(NULL, strstr(out, "own seccomp filter"));
 }
 
@@ -440,6 +441,8 @@ TEST_F(exec, setuid_program)
 	EXPECT_EQ(0, capture(cmd, out, sizeof(out)));
 	TH_LOG("%s: %s", cmd, out);
 	EXPECT_NE(NULL, strstr(out, "is set-user-ID or set-group-ID: it runs without those privileges"));
+	snprintf(copy, sizeof(copy), "euid %d\n", (int)geteuid());
+	EXPECT_NE(NULL, strstr(out, copy));	/* not the file owner's */
 	unlink(path);
 }
 

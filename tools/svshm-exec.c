@@ -403,20 +403,23 @@ static int own_filters(pid_t tid)
 	return proc_status(tid, "Seccomp_filters") > 1;
 }
 
-/* The device cannot serve @t's process: once per process, one line. */
-static void say_device(struct task *t, const char *what, int err)
+/*
+ * The device cannot serve @t's process (@what @obj failed with @err): once
+ * per process, one line.
+ */
+static void say_device(struct task *t, const char *what, const char *obj, int err)
 {
+	const char *why = "";
+
 	if (t->proc->warned)
 		return;
 	t->proc->warned = 1;
 	if (own_filters(t->tid))
-		fprintf(stderr, "%s: process %d: its %s failed (%s), refused by its own seccomp filter?: its shm calls fail with ENOSYS\n",
-			PROG, t->tid, what, strerror(err));
-	else
-		fprintf(stderr, "%s: process %d: %s %s: %s%s: its shm calls fail with ENOSYS\n",
-			PROG, t->tid, what, device, strerror(err),
-			err == ENOENT && !strcmp(device, SVSHM_DEVICE_DEFAULT) ?
-			" (is svshm.ko loaded?)" : "");
+		why = " (refused by the program's own seccomp filter?)";
+	else if (err == ENOENT && !strcmp(obj, SVSHM_DEVICE_DEFAULT))
+		why = " (is svshm.ko loaded?)";
+	fprintf(stderr, "%s: process %d: %s%s: %s%s: its shm calls fail with ENOSYS\n",
+		PROG, t->tid, what, obj, strerror(err), why);
 }
 
 /*
@@ -604,7 +607,7 @@ static void on_exit_stop(struct task *t)
 	case INJ_MMAP:
 		p->busy = 0;
 		if (is_err(ret)) {
-			say_device(t, "mmap of a page", (int)-ret);
+			say_device(t, "cannot map a page of memory", "", (int)-ret);
 			finish(t, -ENOSYS);
 			return;
 		}
@@ -614,7 +617,7 @@ static void on_exit_stop(struct task *t)
 	case INJ_OPEN:
 		p->busy = 0;
 		if (is_err(ret)) {
-			say_device(t, "cannot open", (int)-ret);
+			say_device(t, "cannot open ", device, (int)-ret);
 			finish(t, -ENOSYS);
 			return;
 		}
@@ -633,7 +636,7 @@ static void on_exit_stop(struct task *t)
 			p->slots &= ~(1ULL << t->slot);
 		t->slot = -1;
 		if (++t->tries >= SVSHM_TRIES) {
-			say_device(t, "ioctl of", (int)-ret);
+			say_device(t, "no svshm ioctl answered on ", device, (int)-ret);
 			finish(t, -ENOSYS);
 			return;
 		}
