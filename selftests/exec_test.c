@@ -265,6 +265,45 @@ static int role_nosys(void)
 	return 0;
 }
 
+static void *exec_thread(void *arg)
+{
+	(void)arg;
+	setenv("EXEC_TEST_ROLE", "raw", 1);
+	execl("/proc/self/exe", "exec_test", (char *)NULL);
+	return NULL;
+}
+
+/* A thread that is not the leader execs: the new image is served too. */
+static int role_thread_exec(void)
+{
+	pthread_t th;
+	long id = r_get(env_key(), PG, 0);	/* the old image's page and descriptor */
+
+	if (id < 0)
+		FAIL("shmget: %s", strerror(errno));
+	if (pthread_create(&th, NULL, exec_thread, NULL))
+		FAIL("pthread_create");
+	pthread_join(th, NULL);
+	FAIL("exec from a thread: %s", strerror(errno));
+}
+
+/* SIGTERM to svshm-exec reaches the program, which says so and exits 0. */
+static volatile sig_atomic_t got_term;
+
+static void on_term(int sig)
+{
+	got_term = sig;
+}
+
+static int role_term(void)
+{
+	signal(SIGTERM, on_term);
+	kill(getppid(), SIGTERM);	/* svshm-exec, its parent */
+	for (int i = 0; i < 500 && !got_term; i++)
+		usleep(10000);
+	return got_term == SIGTERM ? 0 : 1;
+}
+
 static int role_uid(void)
 {
 	printf("euid %d\n", (int)geteuid());
@@ -282,6 +321,7 @@ __attribute__((constructor)) static void role(void)
 	static const struct { const char *name; int (*fn)(void); } roles[] = {
 		{ "raw", role_raw }, { "native", role_native }, { "threads", role_threads },
 		{ "fork", role_fork }, { "close", role_close }, { "filter", role_filter }, { "nosys", role_nosys },
+		{ "thread_exec", role_thread_exec }, { "term", role_term },
 		{ "uid", role_uid }, { "signal", role_signal },
 	};
 	const char *r = getenv("EXEC_TEST_ROLE");
@@ -382,6 +422,21 @@ TEST_F(exec, fork_vfork_exec)
 
 	ASSERT_EQ(0, run_role(_metadata, self, "fork", "", out, sizeof(out)));
 	EXPECT_STREQ("from raw", self->p + 100);	/* the exec'd grandchild's */
+}
+
+TEST_F(exec, thread_exec)
+{
+	char out[4096];
+
+	ASSERT_EQ(0, run_role(_metadata, self, "thread_exec", "", out, sizeof(out)));
+	EXPECT_STREQ("from raw", self->p + 100);
+}
+
+TEST_F(exec, signal_forwarded)
+{
+	char out[4096];
+
+	ASSERT_EQ(0, run_role(_metadata, self, "term", "", out, sizeof(out)));
 }
 
 TEST_F(exec, descriptors_closed)

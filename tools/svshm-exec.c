@@ -63,6 +63,8 @@
  * and the shm call with it (ENOSYS, with a line). x32 processes are not
  * served: their calls go to the kernel as they are.
  *
+ * Signals sent to svshm-exec go to PROGRAM (see take_signals()).
+ *
  * Exit status: PROGRAM's, or 128 + the signal that ended it, as a shell
  * gives it; 126 if svshm-exec cannot set up, 127 if PROGRAM is not found.
  * svshm-exec ends when PROGRAM and all it started have ended (a process it
@@ -831,6 +833,30 @@ static int install_filter(void)
 #undef JEQ
 }
 
+/*
+ * Signals for svshm-exec are PROGRAM's: a kill of the supervisor would
+ * kill PROGRAM with SIGKILL (EXITKILL), and no cleanup of its would run.
+ * The terminal's SIGINT and SIGQUIT reach PROGRAM as they reach us (one
+ * process group): ignored here. SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 are
+ * passed on to PROGRAM.
+ */
+static void forward(int sig)
+{
+	if (main_pid > 0)
+		kill(main_pid, sig);
+}
+
+static void take_signals(void)
+{
+	static const int fwd[] = { SIGTERM, SIGHUP, SIGUSR1, SIGUSR2 };
+	struct sigaction sa = { .sa_handler = forward, .sa_flags = SA_RESTART };
+
+	for (size_t i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++)
+		sigaction(fwd[i], &sa, NULL);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+}
+
 static int run(char **argv)
 {
 	char pidbuf[32];
@@ -856,6 +882,7 @@ static int run(char **argv)
 		_exit(err == ENOENT ? EXIT_NOTFOUND : EXIT_SETUP);
 	}
 	main_pid = pid;
+	take_signals();
 	if (waitpid(pid, &st, WUNTRACED) != pid || !WIFSTOPPED(st)) {
 		/* It could not install the filter, and said why. */
 		return WIFEXITED(st) ? WEXITSTATUS(st) : EXIT_SETUP;
