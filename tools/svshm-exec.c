@@ -49,7 +49,8 @@
  * libsvshm does; a page the program unmapped fails process_vm_writev() and
  * is mapped again.
  *
- * The device cannot be opened: the call fails with ENOSYS and one line on
+ * The device cannot be opened, answers no svshm ioctl, or speaks another
+ * ABI (asked once at start): the call fails with ENOSYS and one line on
  * stderr, as libsvshm does (once per process).
  *
  * Limits, each said in one line on stderr and in svshm-exec(1): set-user-ID
@@ -83,6 +84,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -192,6 +194,7 @@ struct task {
 #define HASH 1024
 static struct task *tasks[HASH];
 static const char *device;
+static unsigned int device_abi;	/* the module's ABI if not ours, else 0 */
 static pid_t main_pid;
 static int main_status = -1;
 
@@ -542,6 +545,14 @@ static void on_seccomp(struct task *t)
 		return;
 	}
 	t->arch = (int)data;
+	if (device_abi) {
+		if (!p->warned)
+			fprintf(stderr, "%s: process %d: %s speaks ABI %u, this svshm-exec ABI %u: its shm calls fail with ENOSYS\n",
+				PROG, t->tid, device, device_abi, SVSHM_ABI_VERSION);
+		p->warned = 1;
+		finish(t, -ENOSYS);
+		return;
+	}
 	if (p->busy) {
 		reissue(t, 1);	/* another thread's mmap or openat: come back */
 		return;
@@ -920,6 +931,24 @@ static void nested(char **argv)
 	exit(err == ENOENT ? EXIT_NOTFOUND : EXIT_SETUP);
 }
 
+/*
+ * The module's ABI, asked once here as libsvshm asks it: the structures
+ * written into the process are this ABI's. A device that cannot be opened
+ * now is left to the calls (their line); one that does not answer the
+ * version ioctl, to their retries.
+ */
+static void check_abi(void)
+{
+	struct svshm_version v = { 0 };
+	int fd = open(device, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (ioctl(fd, SVSHM_IOC_VERSION, &v) == 0 && v.abi_version != SVSHM_ABI_VERSION)
+		device_abi = v.abi_version;
+	close(fd);
+}
+
 /* The device's path, absolute: the program may change its directory. */
 static const char *absolute(const char *path)
 {
@@ -953,6 +982,7 @@ int main(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	nested(argv + optind);
+	check_abi();
 	return run(argv + optind);
 }
 
