@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/shm.h>
@@ -304,6 +305,52 @@ static int role_term(void)
 	return got_term == SIGTERM ? 0 : 1;
 }
 
+/*
+ * What svshm-exec put in the process: one descriptor of the device,
+ * close-on-exec, and a page that starts with the device's path. The
+ * program unmaps that page: the next call maps another.
+ */
+static int role_unmap(void)
+{
+	const char *dev = getenv("EXEC_TEST_DEVICE");
+	unsigned long lo, hi, found = 0;
+	char line[512], path[64], link[PATH_MAX];
+	int fds = 0, cloexec = 1;
+	FILE *f;
+
+	if (r_get(env_key(), PG, 0) < 0)
+		FAIL("shmget: %s", strerror(errno));
+	for (int fd = 0; fd < 1024; fd++) {
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = 0;
+		if (strcmp(link, dev))
+			continue;
+		fds++;
+		cloexec &= (fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0;
+	}
+	if (fds != 1 || !cloexec)
+		FAIL("%d descriptors of %s, close-on-exec: %d", fds, dev, cloexec);
+	f = fopen("/proc/self/maps", "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx rw-p 00000000 00:00 0", &lo, &hi) == 2 && hi - lo == PG &&
+		    strchr(line, '/') == NULL && !strcmp((char *)lo, dev))
+			found = lo;
+	if (f)
+		fclose(f);
+	if (!found)
+		FAIL("no page starting with %s in /proc/self/maps", dev);
+	if (munmap((void *)found, PG))
+		FAIL("munmap: %s", strerror(errno));
+	if (r_get(env_key(), PG, 0) < 0)
+		FAIL("shmget after its page was unmapped: %s", strerror(errno));
+	return 0;
+}
+
 static int role_uid(void)
 {
 	printf("euid %d\n", (int)geteuid());
@@ -321,7 +368,7 @@ __attribute__((constructor)) static void role(void)
 	static const struct { const char *name; int (*fn)(void); } roles[] = {
 		{ "raw", role_raw }, { "native", role_native }, { "threads", role_threads },
 		{ "fork", role_fork }, { "close", role_close }, { "filter", role_filter }, { "nosys", role_nosys },
-		{ "thread_exec", role_thread_exec }, { "term", role_term },
+		{ "thread_exec", role_thread_exec }, { "unmap", role_unmap }, { "term", role_term },
 		{ "uid", role_uid }, { "signal", role_signal },
 	};
 	const char *r = getenv("EXEC_TEST_ROLE");
@@ -444,6 +491,14 @@ TEST_F(exec, descriptors_closed)
 	char out[4096];
 
 	ASSERT_EQ(0, run_role(_metadata, self, "close", "", out, sizeof(out)));
+}
+
+TEST_F(exec, page_and_descriptor)
+{
+	char out[4096];
+
+	setenv("EXEC_TEST_DEVICE", svshm_device_path(), 1);
+	ASSERT_EQ(0, run_role(_metadata, self, "unmap", "", out, sizeof(out)));
 }
 
 TEST_F(exec, device_option)
