@@ -56,7 +56,8 @@
  * Limits, each said in one line on stderr and in svshm-exec(1): set-user-ID
  * and file-capability programs run without their privileges
  * (no_new_privs; said when such a program is executed); svshm-exec cannot
- * trace a PROGRAM that is traced already (a debugger, strace -f); under
+ * trace a PROGRAM that is traced already (a debugger, strace -f), nor can
+ * a debugger run as PROGRAM trace what it starts (EPERM: one tracer); under
  * another svshm-exec it runs PROGRAM directly, served by the outer one
  * (SVSHM_EXEC_PID names the outer supervisor, checked against TracerPid);
  * a seccomp filter of the program's own stacks on ours: shm calls still
