@@ -359,6 +359,21 @@ static int role_unmap(void)
 	return 0;
 }
 
+/*
+ * A process that is not dumpable: served when svshm-exec may write into
+ * it (root's CAP_SYS_PTRACE); otherwise ENOSYS, and a line that says why.
+ */
+static int role_nodump(void)
+{
+	long id;
+
+	prctl(PR_SET_DUMPABLE, 0);
+	id = r_get(env_key(), PG, 0);
+	if (geteuid() == 0 ? id < 0 : id != -1 || errno != ENOSYS)
+		FAIL("shmget, not dumpable: %ld %s", id, strerror(errno));
+	return 0;
+}
+
 static int role_uid(void)
 {
 	printf("euid %d\n", (int)geteuid());
@@ -376,7 +391,8 @@ __attribute__((constructor)) static void role(void)
 	static const struct { const char *name; int (*fn)(void); } roles[] = {
 		{ "raw", role_raw }, { "native", role_native }, { "threads", role_threads },
 		{ "fork", role_fork }, { "close", role_close }, { "filter", role_filter }, { "nosys", role_nosys },
-		{ "thread_exec", role_thread_exec }, { "unmap", role_unmap }, { "term", role_term },
+		{ "thread_exec", role_thread_exec }, { "unmap", role_unmap },
+		{ "nodump", role_nodump }, { "term", role_term },
 		{ "uid", role_uid }, { "signal", role_signal },
 	};
 	const char *r = getenv("EXEC_TEST_ROLE");
@@ -507,6 +523,15 @@ TEST_F(exec, page_and_descriptor)
 
 	setenv("EXEC_TEST_DEVICE", svshm_device_path(), 1);
 	ASSERT_EQ(0, run_role(_metadata, self, "unmap", "", out, sizeof(out)));
+}
+
+TEST_F(exec, not_dumpable)
+{
+	char out[4096];
+
+	ASSERT_EQ(0, run_role(_metadata, self, "nodump", "", out, sizeof(out)));
+	if (geteuid())
+		EXPECT_NE(NULL, strstr(out, "it is not dumpable"));
 }
 
 TEST_F(exec, device_option)

@@ -47,7 +47,12 @@
  * closed or replaced answers EBADF or ENOTTY (see <linux/svshm.h>): it is
  * forgotten and the device opened again, up to SVSHM_TRIES times, as
  * libsvshm does; a page the program unmapped fails process_vm_writev() and
- * is mapped again.
+ * is mapped again. A process that is not dumpable (PR_SET_DUMPABLE 0, or
+ * one that changed credentials) refuses process_vm_writev() to a
+ * supervisor without CAP_SYS_PTRACE: its calls fail with ENOSYS and a
+ * line. (Lifting this needs memory shared with the supervisor, a memfd
+ * passed with pidfd_getfd(2), so that nothing is written across
+ * processes: not done yet.)
  *
  * The device cannot be opened, answers no svshm ioctl, or speaks another
  * ABI (asked once at start): the call fails with ENOSYS and one line on
@@ -429,6 +434,29 @@ static void say_device(struct task *t, const char *what, const char *obj, int er
 }
 
 /*
+ * A write into @t's page failed. Unmapped by the program (EFAULT): map
+ * another and come back, a few times. Refused (EPERM): the process is not
+ * dumpable (PR_SET_DUMPABLE 0, or credentials changed) and this
+ * supervisor has no CAP_SYS_PTRACE: its calls cannot be served.
+ */
+static void write_failed(struct task *t)
+{
+	int err = errno;
+
+	if (err == EPERM || ++t->tries >= SVSHM_TRIES) {
+		if (!t->proc->warned)
+			fprintf(stderr, "%s: process %d: cannot write its call's arguments into it: %s%s: its shm calls fail with ENOSYS\n",
+				PROG, t->tid, strerror(err), err == EPERM ?
+				" (it is not dumpable: PR_SET_DUMPABLE 0, or it changed credentials; svshm-exec as root serves it)" : "");
+		t->proc->warned = 1;
+		finish(t, -ENOSYS);
+		return;
+	}
+	t->proc->page = 0;
+	reissue(t, 1);
+}
+
+/*
  * Decode @t's shm call (at its seccomp stop, registers in t->regs) into
  * the ioctl libsvshm makes for it: @cmd, and its structure in @buf (@len
  * bytes), or @len 0 and the argument itself in *@a. Returns 0, or -errno
@@ -568,8 +596,7 @@ static void on_seccomp(struct task *t)
 	}
 	if (p->fd < 0) {
 		if (mem_write(t->tid, p->page, device, strlen(device) + 1)) {
-			p->page = 0;	/* unmapped by the program: map another */
-			reissue(t, 1);
+			write_failed(t);
 			return;
 		}
 		a[0] = (uint64_t)(int64_t)AT_FDCWD;
@@ -592,8 +619,7 @@ static void on_seccomp(struct task *t)
 		}
 		a[2] = p->page + PATH_LEN + (uint64_t)i * SLOT_SIZE;
 		if (mem_write(t->tid, a[2], buf, len)) {
-			p->page = 0;	/* unmapped by the program: map another */
-			reissue(t, 1);
+			write_failed(t);
 			return;
 		}
 		p->slots |= 1ULL << i;
