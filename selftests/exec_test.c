@@ -410,6 +410,13 @@ __attribute__((constructor)) static void role(void)
 
 /* ---- the tests ---- */
 
+/*
+ * Every shm call of a role is two stops in svshm-exec, each a few context
+ * switches: under QEMU's TCG on a loaded host (or the debug kernel) the
+ * harness's 30 seconds are not enough for the 72 threads or the forks.
+ */
+#define EXEC_TIMEOUT 300
+
 FIXTURE(exec)
 {
 	char tool[PATH_MAX], self[PATH_MAX];
@@ -466,7 +473,7 @@ static int run_role(struct __test_metadata *_metadata, FIXTURE_DATA(exec) *self,
 	return st;
 }
 
-TEST_F(exec, raw_shares_with_libsvshm)
+TEST_F_TIMEOUT(exec, raw_shares_with_libsvshm, EXEC_TIMEOUT)
 {
 	struct shmid_ds ds;
 	char out[4096];
@@ -480,14 +487,14 @@ TEST_F(exec, raw_shares_with_libsvshm)
 	EXPECT_EQ(NULL, strstr(out, "svshm-exec"));	/* nothing said */
 }
 
-TEST_F(exec, threads)
+TEST_F_TIMEOUT(exec, threads, EXEC_TIMEOUT)
 {
 	char out[4096];
 
 	ASSERT_EQ(0, run_role(_metadata, self, "threads", "--", out, sizeof(out)));
 }
 
-TEST_F(exec, fork_vfork_exec)
+TEST_F_TIMEOUT(exec, fork_vfork_exec, EXEC_TIMEOUT)
 {
 	char out[4096];
 
@@ -495,7 +502,7 @@ TEST_F(exec, fork_vfork_exec)
 	EXPECT_STREQ("from raw", self->p + 100);	/* the exec'd grandchild's */
 }
 
-TEST_F(exec, thread_exec)
+TEST_F_TIMEOUT(exec, thread_exec, EXEC_TIMEOUT)
 {
 	char out[4096];
 
@@ -503,21 +510,21 @@ TEST_F(exec, thread_exec)
 	EXPECT_STREQ("from raw", self->p + 100);
 }
 
-TEST_F(exec, signal_forwarded)
+TEST_F_TIMEOUT(exec, signal_forwarded, EXEC_TIMEOUT)
 {
 	char out[4096];
 
 	ASSERT_EQ(0, run_role(_metadata, self, "term", "", out, sizeof(out)));
 }
 
-TEST_F(exec, descriptors_closed)
+TEST_F_TIMEOUT(exec, descriptors_closed, EXEC_TIMEOUT)
 {
 	char out[4096];
 
 	ASSERT_EQ(0, run_role(_metadata, self, "close", "", out, sizeof(out)));
 }
 
-TEST_F(exec, page_and_descriptor)
+TEST_F_TIMEOUT(exec, page_and_descriptor, EXEC_TIMEOUT)
 {
 	char out[4096];
 
@@ -525,7 +532,7 @@ TEST_F(exec, page_and_descriptor)
 	ASSERT_EQ(0, run_role(_metadata, self, "unmap", "", out, sizeof(out)));
 }
 
-TEST_F(exec, not_dumpable)
+TEST_F_TIMEOUT(exec, not_dumpable, EXEC_TIMEOUT)
 {
 	char out[4096];
 
@@ -534,7 +541,7 @@ TEST_F(exec, not_dumpable)
 		EXPECT_NE(NULL, strstr(out, "it is not dumpable"));
 }
 
-TEST_F(exec, device_option)
+TEST_F_TIMEOUT(exec, device_option, EXEC_TIMEOUT)
 {
 	char out[4096], pre[PATH_MAX + 16];
 
@@ -547,7 +554,7 @@ TEST_F(exec, device_option)
 	EXPECT_NE(NULL, strstr(out, "/nonexistent/svshm"));
 }
 
-TEST_F(exec, not_a_shm_user_and_exit_status)
+TEST_F_TIMEOUT(exec, not_a_shm_user_and_exit_status, EXEC_TIMEOUT)
 {
 	char cmd[2 * PATH_MAX], out[4096];
 
@@ -562,7 +569,7 @@ TEST_F(exec, not_a_shm_user_and_exit_status)
 	EXPECT_NE(NULL, strstr(out, "svshm-exec: /nonexistent/program: "));
 }
 
-TEST_F(exec, nested)
+TEST_F_TIMEOUT(exec, nested, EXEC_TIMEOUT)
 {
 	char out[4096], pre[PATH_MAX + 8];
 
@@ -572,7 +579,7 @@ TEST_F(exec, nested)
 	EXPECT_STREQ("from raw", self->p + 100);
 }
 
-TEST_F(exec, own_seccomp_filter)
+TEST_F_TIMEOUT(exec, own_seccomp_filter, EXEC_TIMEOUT)
 {
 	char out[4096];
 
@@ -581,7 +588,7 @@ TEST_F(exec, own_seccomp_filter)
 	EXPECT_NE(NULL, strstr(out, "own seccomp filter"));
 }
 
-TEST_F(exec, setuid_program)
+TEST_F_TIMEOUT(exec, setuid_program, EXEC_TIMEOUT)
 {
 	char path[] = "/tmp/exec_test.XXXXXX", copy[PATH_MAX + 32], out[4096];
 	char cmd[4 * PATH_MAX];
@@ -604,7 +611,7 @@ TEST_F(exec, setuid_program)
  * svshm-exec under a tracer that follows forks (strace -f, a debugger):
  * its PROGRAM has a tracer already, and it says so.
  */
-TEST_F(exec, traced)
+TEST_F_TIMEOUT(exec, traced, EXEC_TIMEOUT)
 {
 	int pfd[2], st, n = 0, stopped[64], nstopped = 0;
 	char out[4096] = "";
