@@ -36,6 +36,11 @@
  * again, now with one more thing in place. A thread that finds another
  * thread's injection under way is sent back the same way without running
  * anything (the call skipped: number -1), and comes back to find it done.
+ * (Known weakness, to fix next: with many threads re-issuing at once, their
+ * stops can keep waitpid(-1) busy ahead of the one injecting thread's exit
+ * stop; exec_test's 72 threads timed out once as nobody on a loaded host.
+ * Parking the waiting threads at their seccomp stop, to be served when the
+ * injection or a slot is done, ends the spinning.)
  *
  * Per process (thread group): the page, the descriptor, and which slots of
  * the page's upper half are in use by a thread's ioctl between its stops
