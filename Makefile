@@ -60,7 +60,7 @@ LIBS := $(L)/libsvshm.so.1 $(L)/libsvshm.so $(L)/libsvshm-preload.so
 TESTS := $(patsubst selftests/%.c,$(B)/selftests/%,$(wildcard selftests/*_test.c)) \
 	 $(addprefix $(B)/selftests/,$(SVSHM_HELPERS) $(SVSHM_ABI_PEERS) $(SVSHM_MEASURES))
 TOOLS := $(B)/tools/svshm-demo $(B)/tools/svshm-ipcs $(B)/tools/svshm-ipcrm \
-	 $(B)/tools/svshm-ipcmk $(B)/tools/svshm
+	 $(B)/tools/svshm-ipcmk $(B)/tools/svshm $(B)/tools/svshm-exec
 KSFT = $(shell scripts/kernel-source.sh)/tools/testing/selftests
 
 PREFIX ?= /usr/local
@@ -230,6 +230,7 @@ install-user: install-lib tools
 	install -D -m 0755 build/tools/svshm-ipcs $(DESTDIR)$(BINDIR)/svshm-ipcs
 	install -D -m 0755 build/tools/svshm-ipcrm $(DESTDIR)$(BINDIR)/svshm-ipcrm
 	install -D -m 0755 build/tools/svshm-ipcmk $(DESTDIR)$(BINDIR)/svshm-ipcmk
+	install -D -m 0755 build/tools/svshm-exec $(DESTDIR)$(BINDIR)/svshm-exec
 	install -D -m 0755 build/tools/svshm $(DESTDIR)$(SBINDIR)/svshm
 	for m in $(MANPAGES); do \
 		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m#man/} || exit 1; \
@@ -252,7 +253,8 @@ uninstall:
 		$(DESTDIR)$(INCLUDEDIR)/svshm.h $(DESTDIR)$(INCLUDEDIR)/linux/svshm.h \
 		$(DESTDIR)$(PKGCONFIGDIR)/svshm.pc \
 		$(DESTDIR)$(BINDIR)/svshm-ipcs $(DESTDIR)$(BINDIR)/svshm-ipcrm \
-		$(DESTDIR)$(BINDIR)/svshm-ipcmk $(DESTDIR)$(SBINDIR)/svshm \
+		$(DESTDIR)$(BINDIR)/svshm-ipcmk $(DESTDIR)$(BINDIR)/svshm-exec \
+		$(DESTDIR)$(SBINDIR)/svshm \
 		$(DESTDIR)$(MODULESLOADDIR)/svshm.conf $(DESTDIR)$(UDEVRULESDIR)/60-svshm.rules
 	for m in $(MANPAGES); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m#man/}; done
 	$(LDCONFIG)

@@ -9,4 +9,4 @@
 SVSHM_HELPERS := nodev torture fuzz faultinject
 SVSHM_ABI_PEERS := abi_peer_v1 abi_peer_v3
 SVSHM_MEASURES := bench insns
-SVSHM_TEST_TOOLS := svshm svshm-ipcs svshm-ipcrm svshm-ipcmk libsvshm-preload.so
+SVSHM_TEST_TOOLS := svshm svshm-ipcs svshm-ipcrm svshm-ipcmk svshm-exec libsvshm-preload.so

@@ -1,0 +1,946 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * svshm-exec [--device PATH] [--] PROGRAM [ARGS]: run PROGRAM, and every
+ * process and thread it starts, with its SysV shm system calls served by
+ * svshm, whatever issues them: a static binary, Go's runtime, a raw
+ * syscall(2). LD_PRELOAD reaches none of those.
+ *
+ * How. The child sets no_new_privs, installs a seccomp filter that answers
+ * SECCOMP_RET_TRACE for shmget, shmat, shmdt and shmctl alone (x86-64's
+ * numbers; i386's direct 395..398 and ipc(2)'s SHM* calls) and RET_ALLOW
+ * for everything else, stops itself, and execs PROGRAM once this process
+ * has PTRACE_SEIZEd it (with TRACESECCOMP, TRACEFORK, TRACEVFORK,
+ * TRACECLONE, TRACEEXEC and EXITKILL: what it starts is traced from its
+ * first instruction, and dies with the supervisor). A system call that is
+ * not a shm one never stops: a program that makes no shm call pays only
+ * the filter, a few BPF instructions per system call.
+ *
+ * At a seccomp stop the stopped thread itself makes the equivalent ioctl
+ * of /dev/svshm, the one libsvshm makes for that call (lib/svshm.c: the
+ * same structures, filled the same way, and its answers passed on: the
+ * value, or -errno; shmat's address comes out of struct svshm_attach):
+ * the supervisor writes the ioctl's structure into a page of the process,
+ * rewrites the system call into the ioctl, lets it run to its exit stop
+ * (PTRACE_SYSCALL), reads the answer and puts native's result in the
+ * return register. The few lines that fill the structures are libsvshm's
+ * over again rather than shared: here the arguments are another process's
+ * registers and the structures are written into its memory, so there is
+ * no function of the library to call.
+ *
+ * What the process needs, it gets by calls injected the same way, at the
+ * seccomp stop of a shm call: the page (an anonymous mmap: the structures
+ * never go on the program's stack), then the descriptor (openat of the
+ * device, O_CLOEXEC, the path written into the page). At the injected
+ * call's exit stop the registers are put back and the PC rewound over the
+ * system call instruction, so that the shm call is issued again and stops
+ * again, now with one more thing in place. A thread that finds another
+ * thread's injection under way is sent back the same way without running
+ * anything (the call skipped: number -1), and comes back to find it done.
+ *
+ * Per process (thread group): the page, the descriptor, and which slots of
+ * the page's upper half are in use by a thread's ioctl between its stops
+ * (threads of a process share the page; each in-flight call has a slot of
+ * its own). A fork, vfork or clone child copies its parent's page and
+ * descriptor (its copy of the memory and of the descriptor table has
+ * them); a thread shares its process's. An exec drops both (the page is
+ * gone, the descriptor was close-on-exec). A descriptor the program
+ * closed or replaced answers EBADF or ENOTTY (see <linux/svshm.h>): it is
+ * forgotten and the device opened again, up to SVSHM_TRIES times, as
+ * libsvshm does; a page the program unmapped fails process_vm_writev() and
+ * is mapped again.
+ *
+ * The device cannot be opened: the call fails with ENOSYS and one line on
+ * stderr, as libsvshm does (once per process).
+ *
+ * Limits, each said in one line on stderr and in svshm-exec(1): set-user-ID
+ * and file-capability programs run without their privileges
+ * (no_new_privs; said when such a program is executed); svshm-exec cannot
+ * trace a PROGRAM that is traced already (a debugger, strace -f); under
+ * another svshm-exec it runs PROGRAM directly, served by the outer one
+ * (SVSHM_EXEC_PID names the outer supervisor, checked against TracerPid);
+ * a seccomp filter of the program's own stacks on ours: shm calls still
+ * stop here, but an injected mmap, openat or ioctl that it refuses fails,
+ * and the shm call with it (ENOSYS, with a line). x32 processes are not
+ * served: their calls go to the kernel as they are.
+ *
+ * Exit status: PROGRAM's, or 128 + the signal that ended it, as a shell
+ * gives it; 126 if svshm-exec cannot set up, 127 if PROGRAM is not found.
+ * svshm-exec ends when PROGRAM and all it started have ended (a process it
+ * started cannot outlive the supervisor: EXITKILL).
+ *
+ * x86-64 only for now (64-bit and i386 processes); elsewhere it builds and
+ * says it does not serve that architecture.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <linux/svshm.h>
+
+#include "args.h"
+#include "svshm.h"
+
+#define PROG "svshm-exec"
+#define EXEC_ENV "SVSHM_EXEC_PID"
+#define EXIT_SETUP 126
+#define EXIT_NOTFOUND 127
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage:\n %s [--device PATH] [--] PROGRAM [ARGS]\n\n"
+		"Run PROGRAM with its SysV shared memory calls, and those of every\n"
+		"process it starts, served by svshm: static programs, Go, raw syscall().\n\n"
+		"Options:\n"
+		"     --device PATH  the instance's device (default: $SVSHM_DEVICE, else\n"
+		"                    /dev/svshm); an svshm filesystem's DIR/svshm\n"
+		" -h, --help         display this help\n"
+		" -V, --version      display version\n\n"
+		"Exit status: PROGRAM's (128 + N if signal N ended it); 126 if PROGRAM\n"
+		"cannot be run under svshm-exec, 127 if it is not found.\n", PROG);
+}
+
+#if defined(__x86_64__)
+
+/* The data seccomp returns with RET_TRACE: which table the number is from. */
+#define ARCH_X64	1
+#define ARCH_I386	2
+
+/* x86-64's numbers, and i386's (the kernel's syscall_32.tbl). */
+#define X64_IOCTL	16
+#define X64_MMAP	9
+#define X64_OPENAT	257
+#define X64_SHMGET	29
+#define X64_SHMAT	30
+#define X64_SHMCTL	31
+#define X64_SHMDT	67
+#define I386_IOCTL	54
+#define I386_MMAP2	192
+#define I386_OPENAT	295
+#define I386_IPC	117
+#define I386_SHMGET	395
+#define I386_SHMCTL	396
+#define I386_SHMAT	397
+#define I386_SHMDT	398
+/* ipc(2)'s calls (the kernel's <linux/ipc.h>, not exported to userspace). */
+#define IPCCALL_SHMAT	21
+#define IPCCALL_SHMDT	22
+#define IPCCALL_SHMGET	23
+#define IPCCALL_SHMCTL	24
+#define IPC_64_FLAG	0x100
+
+/* Both the syscall and int $0x80 instructions (and sysenter's landing pad). */
+#define SYSCALL_INSN_LEN 2
+
+/*
+ * The page: the device's path at its start (at most PATH_LEN bytes with
+ * the NUL), then SLOTS slots of SLOT_SIZE bytes for the ioctls' structures.
+ */
+#define PAGE_LEN	4096
+#define PATH_LEN	2048
+#define SLOT_SIZE	32
+#define SLOTS		((PAGE_LEN - PATH_LEN) / SLOT_SIZE)
+#define SVSHM_TRIES	8
+
+struct proc {
+	int refs;		/* threads (struct task) that point here */
+	uint64_t page;		/* 0: none yet */
+	int fd;			/* -1: none */
+	int busy;		/* an mmap or openat is under way in one thread */
+	int warned;		/* its line about the device was said */
+	uint64_t slots;		/* bit i: slot i in use (SLOTS == 64) */
+};
+
+enum phase { IDLE, INJ_MMAP, INJ_OPEN, IN_IOCTL };
+
+struct task {
+	pid_t tid;
+	struct task *next;	/* hash chain */
+	struct proc *proc;	/* NULL: a new task whose parent's event has not come */
+	int started;		/* it has run (its first stop was seen) */
+	int held;		/* stopped, waiting for its parent's event */
+	enum phase phase;
+	int arch;		/* ARCH_* of the call being served */
+	int op;			/* IPCCALL_* */
+	int slot;
+	int tries;
+	int fd;			/* the descriptor its ioctl went to */
+	uint64_t raddr;		/* ipc(SHMAT): where the address goes */
+	struct user_regs_struct regs;	/* at the seccomp stop */
+};
+
+#define HASH 1024
+static struct task *tasks[HASH];
+static const char *device;
+static pid_t main_pid;
+static int main_status = -1;
+
+static struct task *task_find(pid_t tid)
+{
+	struct task *t;
+
+	for (t = tasks[tid % HASH]; t; t = t->next)
+		if (t->tid == tid)
+			return t;
+	return NULL;
+}
+
+static struct task *task_new(pid_t tid)
+{
+	struct task *t = calloc(1, sizeof(*t));
+
+	if (!t) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
+		exit(EXIT_SETUP);	/* EXITKILL ends the tracees */
+	}
+	t->tid = tid;
+	t->slot = -1;
+	t->next = tasks[tid % HASH];
+	tasks[tid % HASH] = t;
+	return t;
+}
+
+static struct proc *proc_new(const struct proc *from)
+{
+	struct proc *p = calloc(1, sizeof(*p));
+
+	if (!p) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
+		exit(EXIT_SETUP);
+	}
+	p->fd = -1;
+	if (from) {
+		p->page = from->page;
+		p->fd = from->fd;
+		p->warned = from->warned;
+	}
+	return p;
+}
+
+static void proc_put(struct proc *p)
+{
+	if (p && --p->refs == 0)
+		free(p);
+}
+
+static void task_set_proc(struct task *t, struct proc *p)
+{
+	p->refs++;
+	proc_put(t->proc);
+	t->proc = p;
+}
+
+static void task_drop(pid_t tid)
+{
+	struct task **pp, *t;
+
+	for (pp = &tasks[tid % HASH]; (t = *pp); pp = &t->next) {
+		if (t->tid != tid)
+			continue;
+		*pp = t->next;
+		if (t->proc && t->slot >= 0)
+			t->proc->slots &= ~(1ULL << t->slot);
+		if (t->proc && t->phase != IDLE && t->phase != IN_IOCTL)
+			t->proc->busy = 0;
+		proc_put(t->proc);
+		free(t);
+		return;
+	}
+}
+
+/* A field of /proc/PID/status, as a number; -1 if absent. */
+static long proc_status(pid_t pid, const char *field)
+{
+	char path[64], line[256];
+	size_t len = strlen(field);
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, len) && line[len] == ':') {
+			v = strtol(line + len + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+static int mem_write(pid_t pid, uint64_t addr, const void *buf, size_t len)
+{
+	struct iovec local = { (void *)buf, len }, remote = { (void *)(uintptr_t)addr, len };
+
+	return process_vm_writev(pid, &local, 1, &remote, 1, 0) == (ssize_t)len ? 0 : -1;
+}
+
+static int mem_read(pid_t pid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = { buf, len }, remote = { (void *)(uintptr_t)addr, len };
+
+	return process_vm_readv(pid, &local, 1, &remote, 1, 0) == (ssize_t)len ? 0 : -1;
+}
+
+static int get_regs(pid_t tid, struct user_regs_struct *r)
+{
+	return ptrace(PTRACE_GETREGS, tid, NULL, r) ? -1 : 0;
+}
+
+static int set_regs(pid_t tid, const struct user_regs_struct *r)
+{
+	return ptrace(PTRACE_SETREGS, tid, NULL, r) ? -1 : 0;
+}
+
+/* Argument @i of the call in @r, as the process's ABI passes it. */
+static uint64_t arg(const struct user_regs_struct *r, int arch, int i)
+{
+	static const size_t x64[] = {
+		offsetof(struct user_regs_struct, rdi), offsetof(struct user_regs_struct, rsi),
+		offsetof(struct user_regs_struct, rdx), offsetof(struct user_regs_struct, r10),
+		offsetof(struct user_regs_struct, r8), offsetof(struct user_regs_struct, r9),
+	};
+	static const size_t i386[] = {
+		offsetof(struct user_regs_struct, rbx), offsetof(struct user_regs_struct, rcx),
+		offsetof(struct user_regs_struct, rdx), offsetof(struct user_regs_struct, rsi),
+		offsetof(struct user_regs_struct, rdi), offsetof(struct user_regs_struct, rbp),
+	};
+	uint64_t v;
+
+	memcpy(&v, (const char *)r + (arch == ARCH_X64 ? x64 : i386)[i], sizeof(v));
+	return arch == ARCH_X64 ? v : (uint32_t)v;
+}
+
+static void set_arg(struct user_regs_struct *r, int arch, int i, uint64_t v)
+{
+	unsigned long long *x64[] = { &r->rdi, &r->rsi, &r->rdx, &r->r10, &r->r8, &r->r9 };
+	unsigned long long *i386[] = { &r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rdi, &r->rbp };
+
+	*(arch == ARCH_X64 ? x64 : i386)[i] = arch == ARCH_X64 ? v : (uint32_t)v;
+}
+
+/* The return register as a signed value of the process's width. */
+static long ret_of(const struct user_regs_struct *r, int arch)
+{
+	return arch == ARCH_X64 ? (long)r->rax : (long)(int32_t)r->rax;
+}
+
+static int is_err(long v)
+{
+	return v < 0 && v >= -4095;
+}
+
+/* Set the call in @r to @nr(@a0..@a5), the 32-bit numbers where it is i386. */
+static void set_call(struct user_regs_struct *r, int arch, long nr, const uint64_t *a, int n)
+{
+	r->orig_rax = nr;
+	for (int i = 0; i < n; i++)
+		set_arg(r, arch, i, a[i]);
+}
+
+/* Resume @t with @sig, or at its next syscall stop (@sysc). */
+static void resume(pid_t tid, int sysc, int sig)
+{
+	ptrace(sysc ? PTRACE_SYSCALL : PTRACE_CONT, tid, NULL, (void *)(long)sig);
+}
+
+/*
+ * Send @t back to its system call instruction with its registers as at its
+ * seccomp stop, so that the shm call is issued again. At the seccomp stop
+ * (@skip) the call is skipped (number -1) and the PC rewound; at an
+ * injected call's exit stop, the PC alone.
+ */
+static void reissue(struct task *t, int skip)
+{
+	struct user_regs_struct r = t->regs;
+
+	if (skip)
+		r.orig_rax = -1;
+	r.rax = t->regs.orig_rax;
+	r.rip -= SYSCALL_INSN_LEN;
+	t->phase = IDLE;
+	set_regs(t->tid, &r);
+	resume(t->tid, 0, 0);
+}
+
+/* End @t's shm call with @ret (a value or -errno) and let it go on. */
+static void finish(struct task *t, long ret)
+{
+	struct user_regs_struct r = t->regs;
+
+	r.rax = t->arch == ARCH_X64 ? (uint64_t)ret : (uint64_t)(int64_t)(int32_t)ret;
+	t->phase = IDLE;
+	t->tries = 0;
+	if (t->slot >= 0)
+		t->proc->slots &= ~(1ULL << t->slot);
+	t->slot = -1;
+	set_regs(t->tid, &r);
+	resume(t->tid, 0, 0);
+}
+
+/* The process's own seccomp filters, on top of ours? */
+static int own_filters(pid_t tid)
+{
+	return proc_status(tid, "Seccomp_filters") > 1;
+}
+
+/* The device cannot serve @t's process: once per process, one line. */
+static void say_device(struct task *t, const char *what, int err)
+{
+	if (t->proc->warned)
+		return;
+	t->proc->warned = 1;
+	if (own_filters(t->tid))
+		fprintf(stderr, "%s: process %d: its %s failed (%s), refused by its own seccomp filter?: its shm calls fail with ENOSYS\n",
+			PROG, t->tid, what, strerror(err));
+	else
+		fprintf(stderr, "%s: process %d: %s %s: %s%s: its shm calls fail with ENOSYS\n",
+			PROG, t->tid, what, device, strerror(err),
+			err == ENOENT && !strcmp(device, SVSHM_DEVICE_DEFAULT) ?
+			" (is svshm.ko loaded?)" : "");
+}
+
+/*
+ * Decode @t's shm call (at its seccomp stop, registers in t->regs) into
+ * the ioctl libsvshm makes for it: @cmd, and its structure in @buf (@len
+ * bytes), or @len 0 and the argument itself in *@a. Returns 0, or -errno
+ * to answer at once, as native does before any work.
+ */
+static long decode(struct task *t, unsigned long *cmd, void *buf, size_t *len, uint64_t *a)
+{
+	const struct user_regs_struct *r = &t->regs;
+	long nr = (long)r->orig_rax;
+	uint64_t x[5];
+	int32_t id, ctlcmd, flags = 0, ipc64 = 0;
+	uint64_t size = 0, addr = 0, ubuf = 0;
+
+	for (int i = 0; i < 5; i++)
+		x[i] = arg(r, t->arch, i);
+	t->raddr = 0;
+	if (t->arch == ARCH_I386 && nr == I386_IPC) {
+		/* ipc(call, first, second, third, ptr): compat_ksys_ipc() */
+		t->op = (int)(x[0] & 0xffff);
+		id = (int32_t)x[1];
+		ctlcmd = (int32_t)x[2];
+		size = x[2];
+		flags = (int32_t)(t->op == IPCCALL_SHMGET ? x[3] : x[2]);
+		addr = x[4];
+		ubuf = x[4];
+		t->raddr = x[3];
+		if (t->op == IPCCALL_SHMAT && (uint32_t)x[0] >> 16 == 1)
+			return -EINVAL;
+	} else {
+		/* shmget(key, size, flg), shmat(id, addr, flg), shmdt(addr), shmctl(id, cmd, buf) */
+		if (t->arch == ARCH_X64)
+			t->op = nr == X64_SHMGET ? IPCCALL_SHMGET : nr == X64_SHMAT ? IPCCALL_SHMAT :
+				nr == X64_SHMDT ? IPCCALL_SHMDT : IPCCALL_SHMCTL;
+		else
+			t->op = nr == I386_SHMGET ? IPCCALL_SHMGET : nr == I386_SHMAT ? IPCCALL_SHMAT :
+				nr == I386_SHMDT ? IPCCALL_SHMDT : IPCCALL_SHMCTL;
+		id = (int32_t)x[0];
+		size = x[1];
+		ctlcmd = (int32_t)x[1];
+		flags = (int32_t)x[2];
+		addr = t->op == IPCCALL_SHMDT ? x[0] : x[1];
+		ubuf = x[2];
+		/*
+		 * i386's direct shmctl is the IPC_64 one (compat_sys_shmctl):
+		 * the module is told so, and a command with the flag in it
+		 * is unknown there.
+		 */
+		if (t->arch == ARCH_I386 && t->op == IPCCALL_SHMCTL) {
+			if (ctlcmd >= 0 && (ctlcmd & IPC_64_FLAG))
+				return -EINVAL;
+			ipc64 = IPC_64_FLAG;
+		}
+	}
+	switch (t->op) {
+	case IPCCALL_SHMGET: {
+		struct svshm_get g = { .key = id, .flags = flags, .size = size };
+
+		*cmd = SVSHM_IOC_GET;
+		memcpy(buf, &g, sizeof(g));
+		*len = sizeof(g);
+		return 0;
+	}
+	case IPCCALL_SHMAT: {
+		struct svshm_attach at = { .id = id, .flags = flags, .addr = addr };
+
+		*cmd = SVSHM_IOC_ATTACH;
+		memcpy(buf, &at, sizeof(at));
+		*len = sizeof(at);
+		return 0;
+	}
+	case IPCCALL_SHMDT:
+		*cmd = SVSHM_IOC_DETACH;
+		*a = addr;
+		*len = 0;
+		return 0;
+	case IPCCALL_SHMCTL: {
+		struct svshm_ctl c = { .id = id, .cmd = ctlcmd | ipc64, .buf = ubuf };
+
+		*cmd = SVSHM_IOC_CTL;
+		memcpy(buf, &c, sizeof(c));
+		*len = sizeof(c);
+		return 0;
+	}
+	}
+	return -ENOSYS;	/* not reached: the filter stops these four alone */
+}
+
+/* Run @nr(@a) in @t in place of its shm call, to its exit stop. */
+static void inject(struct task *t, enum phase phase, long x64, long i386, const uint64_t *a)
+{
+	struct user_regs_struct r = t->regs;
+
+	set_call(&r, t->arch, t->arch == ARCH_X64 ? x64 : i386, a, 6);
+	t->phase = phase;
+	if (phase != IN_IOCTL)
+		t->proc->busy = 1;
+	set_regs(t->tid, &r);
+	resume(t->tid, 1, 0);
+}
+
+/* A seccomp stop of @t: one step towards serving its shm call. */
+static void on_seccomp(struct task *t)
+{
+	struct proc *p = t->proc;
+	unsigned long data = 0, cmd = 0;
+	char buf[SLOT_SIZE];
+	uint64_t a[6] = { 0 };
+	size_t len;
+	long ret;
+	int i;
+
+	ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &data);
+	if (get_regs(t->tid, &t->regs) || (data != ARCH_X64 && data != ARCH_I386)) {
+		resume(t->tid, 0, 0);	/* another filter's RET_TRACE: not ours */
+		return;
+	}
+	t->arch = (int)data;
+	if (p->busy) {
+		reissue(t, 1);	/* another thread's mmap or openat: come back */
+		return;
+	}
+	if (!p->page) {
+		a[1] = PAGE_LEN;
+		a[2] = PROT_READ | PROT_WRITE;
+		a[3] = MAP_PRIVATE | MAP_ANONYMOUS;
+		a[4] = (uint64_t)-1;
+		inject(t, INJ_MMAP, X64_MMAP, I386_MMAP2, a);
+		return;
+	}
+	if (p->fd < 0) {
+		if (mem_write(t->tid, p->page, device, strlen(device) + 1)) {
+			p->page = 0;	/* unmapped by the program: map another */
+			reissue(t, 1);
+			return;
+		}
+		a[0] = (uint64_t)(int64_t)AT_FDCWD;
+		a[1] = p->page;
+		a[2] = O_RDWR | O_CLOEXEC;
+		inject(t, INJ_OPEN, X64_OPENAT, I386_OPENAT, a);
+		return;
+	}
+	ret = decode(t, &cmd, buf, &len, &a[2]);
+	if (ret) {
+		finish(t, ret);
+		return;
+	}
+	if (len) {
+		for (i = 0; i < SLOTS && (p->slots & (1ULL << i)); i++)
+			;
+		if (i == SLOTS) {
+			reissue(t, 1);	/* SLOTS threads in calls: wait for one */
+			return;
+		}
+		a[2] = p->page + PATH_LEN + (uint64_t)i * SLOT_SIZE;
+		if (mem_write(t->tid, a[2], buf, len)) {
+			p->page = 0;	/* unmapped by the program: map another */
+			reissue(t, 1);
+			return;
+		}
+		p->slots |= 1ULL << i;
+		t->slot = i;
+	}
+	a[0] = (uint64_t)p->fd;
+	a[1] = cmd;
+	t->fd = p->fd;
+	inject(t, IN_IOCTL, X64_IOCTL, I386_IOCTL, a);
+}
+
+/* The exit stop of @t's injected call. */
+static void on_exit_stop(struct task *t)
+{
+	struct proc *p = t->proc;
+	struct user_regs_struct r;
+	long ret;
+
+	if (get_regs(t->tid, &r)) {
+		resume(t->tid, 0, 0);
+		return;
+	}
+	ret = ret_of(&r, t->arch);
+	switch (t->phase) {
+	case INJ_MMAP:
+		p->busy = 0;
+		if (is_err(ret)) {
+			say_device(t, "mmap of a page", (int)-ret);
+			finish(t, -ENOSYS);
+			return;
+		}
+		p->page = t->arch == ARCH_X64 ? (uint64_t)ret : (uint32_t)ret;
+		reissue(t, 0);
+		return;
+	case INJ_OPEN:
+		p->busy = 0;
+		if (is_err(ret)) {
+			say_device(t, "cannot open", (int)-ret);
+			finish(t, -ENOSYS);
+			return;
+		}
+		p->fd = (int)ret;
+		reissue(t, 0);
+		return;
+	case IN_IOCTL:
+		break;
+	default:
+		resume(t->tid, 0, 0);	/* not ours */
+		return;
+	}
+	if (ret == -EBADF || ret == -ENOTTY) {
+		/* Closed or replaced by the program: open the device again. */
+		if (t->slot >= 0)
+			p->slots &= ~(1ULL << t->slot);
+		t->slot = -1;
+		if (++t->tries >= SVSHM_TRIES) {
+			say_device(t, "ioctl of", (int)-ret);
+			finish(t, -ENOSYS);
+			return;
+		}
+		if (p->fd == t->fd)
+			p->fd = -1;
+		reissue(t, 0);
+		return;
+	}
+	if (ret == 0 && t->op == IPCCALL_SHMAT) {
+		struct svshm_attach at;
+
+		if (mem_read(t->tid, p->page + PATH_LEN + (uint64_t)t->slot * SLOT_SIZE,
+			     &at, sizeof(at))) {
+			ret = -EFAULT;
+		} else if (t->raddr) {
+			uint32_t raddr = (uint32_t)at.addr;
+
+			/* ipc(SHMAT): the address to *third, the call returns 0. */
+			ret = mem_write(t->tid, t->raddr, &raddr, sizeof(raddr)) ? -EFAULT : 0;
+		} else {
+			ret = (long)at.addr;
+		}
+	}
+	finish(t, ret);
+}
+
+/* Does the program just executed gain privileges that no_new_privs drops? */
+static void check_privileged(pid_t tid)
+{
+	char path[64], exe[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", tid);
+	if (stat(path, &st))
+		return;
+	n = readlink(path, exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	if ((st.st_mode & S_ISUID) || ((st.st_mode & S_ISGID) && (st.st_mode & S_IXGRP)))
+		fprintf(stderr, "%s: %s is set-user-ID or set-group-ID: it runs without those privileges under svshm-exec (no_new_privs)\n",
+			PROG, exe);
+	else if (getxattr(path, "security.capability", NULL, 0) > 0)
+		fprintf(stderr, "%s: %s has file capabilities: it runs without them under svshm-exec (no_new_privs)\n",
+			PROG, exe);
+}
+
+/* A new task (fork, vfork, clone) of @parent. */
+static void on_new(struct task *parent, pid_t tid)
+{
+	struct task *c = task_find(tid);
+	long tgid = proc_status(tid, "Tgid");
+
+	if (!c)
+		c = task_new(tid);
+	if (tgid == proc_status(parent->tid, "Tgid") && tgid > 0)
+		task_set_proc(c, parent->proc);
+	else
+		task_set_proc(c, proc_new(parent->proc));
+	if (c->held) {
+		c->held = 0;
+		c->started = 1;
+		resume(tid, 0, 0);
+	}
+}
+
+static void on_exec(struct task *t)
+{
+	unsigned long former = 0;
+
+	ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &former);
+	if ((pid_t)former != t->tid)
+		task_drop((pid_t)former);	/* a thread that exec'd took the leader's id */
+	t->phase = IDLE;
+	t->slot = -1;
+	t->tries = 0;
+	task_set_proc(t, proc_new(NULL));
+	check_privileged(t->tid);
+	resume(t->tid, 0, 0);
+}
+
+static int supervise(void)
+{
+	for (;;) {
+		int st, sig, ev;
+		struct task *t;
+		pid_t tid = waitpid(-1, &st, __WALL);
+
+		if (tid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;	/* ECHILD: all have ended */
+		}
+		if (WIFEXITED(st) || WIFSIGNALED(st)) {
+			if (tid == main_pid)
+				main_status = st;
+			task_drop(tid);
+			continue;
+		}
+		if (!WIFSTOPPED(st))
+			continue;
+		t = task_find(tid);
+		if (!t)
+			t = task_new(tid);
+		sig = WSTOPSIG(st);
+		ev = st >> 16;
+		if (!t->proc) {
+			/* Before its parent's event: wait for it to say whose it is. */
+			t->held = 1;
+			continue;
+		}
+		switch (ev) {
+		case PTRACE_EVENT_SECCOMP:
+			on_seccomp(t);
+			continue;
+		case PTRACE_EVENT_FORK:
+		case PTRACE_EVENT_VFORK:
+		case PTRACE_EVENT_CLONE: {
+			unsigned long child = 0;
+
+			ptrace(PTRACE_GETEVENTMSG, tid, NULL, &child);
+			on_new(t, (pid_t)child);
+			resume(tid, 0, 0);
+			continue;
+		}
+		case PTRACE_EVENT_EXEC:
+			on_exec(t);
+			continue;
+		case PTRACE_EVENT_STOP:
+			if (!t->started) {
+				t->started = 1;
+				resume(tid, 0, 0);
+			} else if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+				ptrace(PTRACE_LISTEN, tid, NULL, NULL);	/* group stop */
+			} else {
+				resume(tid, 0, 0);
+			}
+			continue;
+		case 0:
+			break;
+		default:
+			resume(tid, 0, 0);
+			continue;
+		}
+		t->started = 1;
+		if (sig == (SIGTRAP | 0x80)) {
+			on_exit_stop(t);
+			continue;
+		}
+		resume(tid, 0, sig);	/* a signal for the program */
+	}
+	if (main_status < 0)
+		return EXIT_SETUP;
+	return WIFEXITED(main_status) ? WEXITSTATUS(main_status) : 128 + WTERMSIG(main_status);
+}
+
+static int install_filter(void)
+{
+#define LD_NR		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
+#define RET(v)		BPF_STMT(BPF_RET | BPF_K, (v))
+#define JEQ(v, t, f)	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (v), (t), (f))
+	struct sock_filter f[] = {
+		/* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		/* 1 */ JEQ(AUDIT_ARCH_X86_64, 2, 0),
+		/* 2 */ JEQ(AUDIT_ARCH_I386, 8, 0),
+		/* 3 */ RET(SECCOMP_RET_ALLOW),
+		/* 4: x86-64; x32's numbers (bit 30) match none */ LD_NR,
+		/* 5 */ JEQ(X64_SHMGET, 4, 0),
+		/* 6 */ JEQ(X64_SHMAT, 3, 0),
+		/* 7 */ JEQ(X64_SHMCTL, 2, 0),
+		/* 8 */ JEQ(X64_SHMDT, 1, 0),
+		/* 9 */ RET(SECCOMP_RET_ALLOW),
+		/* 10 */ RET(SECCOMP_RET_TRACE | ARCH_X64),
+		/* 11: i386 */ LD_NR,
+		/* 12 */ JEQ(I386_IPC, 3, 0),
+		/* 13 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, I386_SHMGET, 0, 1),
+		/* 14 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, I386_SHMDT, 0, 7),
+		/* 15 */ RET(SECCOMP_RET_ALLOW),
+		/* 16: ipc(call, ...): call's low 16 bits */
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+		/* 17 */ BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xffff),
+		/* 18 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, IPCCALL_SHMAT, 0, 2),
+		/* 19 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, IPCCALL_SHMCTL, 1, 2),
+		/* 20 */ RET(SECCOMP_RET_ALLOW),
+		/* 21 */ RET(SECCOMP_RET_ALLOW),
+		/* 22 */ RET(SECCOMP_RET_TRACE | ARCH_I386),
+	};
+	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+#undef LD_NR
+#undef RET
+#undef JEQ
+}
+
+static int run(char **argv)
+{
+	char pidbuf[32];
+	int st, err;
+	pid_t pid;
+
+	snprintf(pidbuf, sizeof(pidbuf), "%d", (int)getpid());
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "%s: fork: %s\n", PROG, strerror(errno));
+		return EXIT_SETUP;
+	}
+	if (pid == 0) {
+		if (setenv(EXEC_ENV, pidbuf, 1) || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		    install_filter()) {
+			fprintf(stderr, "%s: seccomp filter: %s\n", PROG, strerror(errno));
+			_exit(EXIT_SETUP);
+		}
+		raise(SIGSTOP);
+		execvp(argv[0], argv);
+		err = errno;
+		fprintf(stderr, "%s: %s: %s\n", PROG, argv[0], strerror(err));
+		_exit(err == ENOENT ? EXIT_NOTFOUND : EXIT_SETUP);
+	}
+	main_pid = pid;
+	if (waitpid(pid, &st, WUNTRACED) != pid || !WIFSTOPPED(st)) {
+		/* It could not install the filter, and said why. */
+		return WIFEXITED(st) ? WEXITSTATUS(st) : EXIT_SETUP;
+	}
+	if (ptrace(PTRACE_SEIZE, pid, NULL,
+		   (void *)(PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
+			    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |
+			    PTRACE_O_TRACESYSGOOD))) {
+		err = errno;
+		fprintf(stderr, "%s: cannot trace %s: %s (is it traced already, by a debugger or strace -f?)\n",
+			PROG, argv[0], strerror(err));
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		return EXIT_SETUP;
+	}
+	task_set_proc(task_new(pid), proc_new(NULL));
+	kill(pid, SIGCONT);
+	return supervise();
+}
+
+/* Under another svshm-exec already? Then it serves PROGRAM: exec it. */
+static void nested(char **argv)
+{
+	const char *outer = getenv(EXEC_ENV);
+	long tracer = proc_status(getpid(), "TracerPid");
+	int err;
+
+	if (!outer || tracer <= 0 || strtol(outer, NULL, 10) != tracer)
+		return;
+	fprintf(stderr, "%s: already under svshm-exec (process %ld): running %s under it\n",
+		PROG, tracer, argv[0]);
+	execvp(argv[0], argv);
+	err = errno;
+	fprintf(stderr, "%s: %s: %s\n", PROG, argv[0], strerror(err));
+	exit(err == ENOENT ? EXIT_NOTFOUND : EXIT_SETUP);
+}
+
+/* The device's path, absolute: the program may change its directory. */
+static const char *absolute(const char *path)
+{
+	char cwd[PATH_MAX], *abs;
+
+	if (path[0] == '/')
+		return path;
+	if (!getcwd(cwd, sizeof(cwd)) || asprintf(&abs, "%s/%s", cwd, path) < 0)
+		return NULL;
+	return abs;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = { TOOL_COMMON_LONGOPTS };
+	const char *opt_dev = NULL, *env;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "+" TOOL_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		ret = tool_common_option(PROG, opt, usage, &opt_dev, EXIT_SETUP);
+		if (ret != TOOL_OPT_TAKEN)
+			return ret;
+	}
+	if (optind >= argc)
+		return bad_usage(PROG, "no program given", NULL), EXIT_SETUP;
+	env = getenv(SVSHM_DEVICE_ENV);
+	device = opt_dev && *opt_dev ? opt_dev : env && *env ? env : SVSHM_DEVICE_DEFAULT;
+	device = absolute(device);
+	if (!device || strlen(device) >= PATH_LEN) {
+		fprintf(stderr, "%s: the device's path is too long\n", PROG);
+		return EXIT_SETUP;
+	}
+	nested(argv + optind);
+	return run(argv + optind);
+}
+
+#else /* !__x86_64__ */
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = { TOOL_COMMON_LONGOPTS };
+	const char *opt_dev = NULL;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "+" TOOL_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		ret = tool_common_option(PROG, opt, usage, &opt_dev, 126);
+		if (ret != TOOL_OPT_TAKEN)
+			return ret;
+	}
+	fprintf(stderr, "%s: not supported on this architecture yet (x86-64 only)\n", PROG);
+	return 126;
+}
+
+#endif
