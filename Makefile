@@ -4,6 +4,8 @@
 #   make                 module (against KDIR), libraries, tools
 #   make lib, tools, module   one of those
 #   make selftests       the selftests (kselftest_harness.h: scripts/kernel-source.sh)
+#   make callers         the statically linked programs callers_test runs under
+#                        svshm-exec, in build/callers (busybox: cached source build)
 #   make lib32 selftests32   the libraries and the selftests for 32-bit (i386)
 #                        callers, in build/lib32 and build/selftests32
 #                        (gcc-12-multilib, libc6-dev-i386)
@@ -78,7 +80,7 @@ MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
 UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 MANPAGES := $(wildcard man/*.[1-8])
 
-.PHONY: all module kdir-check lib lib32 selftests selftests32 tools check demo bench insns stress kernels clean \
+.PHONY: all module kdir-check lib lib32 selftests selftests32 tools callers check demo bench insns stress kernels clean \
 	deps install install-lib install-user uninstall help
 
 # The selftests are not in plain make: they need the kernel's
@@ -164,6 +166,30 @@ $(B)/selftests/lifecycle_test: LDLIBS_T += -lkmod
 $(B)/selftests/abi_peer_v%: selftests/abi_peer.c lib/svshm.c $(LIB_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DSVSHM_LIB_ABI=$* -o $@ selftests/abi_peer.c lib/svshm.c
+
+# The callers that callers_test runs under svshm-exec: programs whose shm
+# calls are raw system calls, which no preload library reaches. A C program
+# on glibc linked statically; a Go program on golang.org/x/sys/unix
+# (Debian's golang-go and golang-golang-x-sys-dev, GOPATH mode: offline, no
+# module download; Go links it statically itself); busybox's ipcs and ipcrm,
+# static (scripts/busybox-build.sh: cached, so a rebuild here is a copy).
+# A cross build (scripts/arm64-build.sh: OUT and CC) builds them for CC's
+# architecture.
+CC_ARCH = $(firstword $(subst -, ,$(shell $(CC) -dumpmachine)))
+GOARCH_CC = $(patsubst x86_64,amd64,$(patsubst aarch64,arm64,$(patsubst i%86,386,$(CC_ARCH))))
+callers: $(B)/callers/peer-static $(B)/callers/peer-go $(B)/callers/busybox
+
+$(B)/callers/peer-static: selftests/peer_static.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_NOPROBES) -static -o $@ $<
+
+$(B)/callers/peer-go: selftests/go/peer.go
+	@mkdir -p $(dir $@)
+	GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE=$(CURDIR)/build/gocache GOFLAGS= \
+		GOARCH=$(GOARCH_CC) CGO_ENABLED=0 go build -o $@ $<
+
+$(B)/callers/busybox: selftests/busybox.config scripts/busybox-build.sh
+	scripts/busybox-build.sh $(if $(filter aarch64,$(CC_ARCH)),-a arm64) $@
 
 # The release, one place: dkms.conf's (the tools' --version).
 SVSHM_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
