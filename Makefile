@@ -177,7 +177,7 @@ $(B)/selftests/abi_peer_v%: selftests/abi_peer.c lib/svshm.c $(LIB_H)
 # architecture.
 CC_ARCH = $(firstword $(subst -, ,$(shell $(CC) -dumpmachine)))
 GOARCH_CC = $(patsubst x86_64,amd64,$(patsubst aarch64,arm64,$(patsubst i%86,386,$(CC_ARCH))))
-callers: $(B)/callers/peer-static $(B)/callers/peer-go $(B)/callers/busybox
+callers: $(addprefix $(B)/callers/,$(SVSHM_CALLERS))
 
 $(B)/callers/peer-static: selftests/peer_static.c
 	@mkdir -p $(dir $@)
@@ -189,7 +189,7 @@ $(B)/callers/peer-go: selftests/go/peer.go
 		GOARCH=$(GOARCH_CC) CGO_ENABLED=0 go build -o $@ $<
 
 $(B)/callers/busybox: selftests/busybox.config scripts/busybox-build.sh
-	scripts/busybox-build.sh $(if $(filter aarch64,$(CC_ARCH)),-a arm64) $@
+	scripts/busybox-build.sh $(if $(filter aarch64,$(CC_ARCH)),-a arm64) $@ >/dev/null
 
 # The release, one place: dkms.conf's (the tools' --version).
 SVSHM_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
@@ -316,5 +316,5 @@ clean:
 		modules.order Module.symvers .*.cmd module/*.o module/.*.cmd \
 		module/probes/*.o module/probes/.*.cmd
 	# A kselftest build without O= writes beside the sources (selftests/.gitignore).
-	cd selftests && rm -f *_test $(SVSHM_HELPERS) $(SVSHM_ABI_PEERS) $(SVSHM_MEASURES) \
-		$(SVSHM_TEST_TOOLS)
+	cd selftests && rm -rf *_test $(SVSHM_HELPERS) $(SVSHM_ABI_PEERS) $(SVSHM_MEASURES) \
+		$(SVSHM_TEST_TOOLS) $(SVSHM_CALLERS) .gocache

@@ -14,10 +14,10 @@
  * svshm-exec get ENOSYS.
  *
  * The programs are built by make callers into build/callers (make check
- * builds them before the guests); the guest sees the host's tree, so they
- * are found from this binary: ../callers from build/selftests, ../../callers
- * from the kselftest build's output (build/ksft/out). A missing one fails
- * the tests: check.sh builds them.
+ * builds them before the guests), and by the kselftest build beside the
+ * tests; the guest sees the host's tree, so they are found from this
+ * binary: beside it, else ../callers (from build/selftests). A missing one
+ * fails the tests.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -45,14 +45,14 @@
 /* The path of caller @name (see the top) into @buf; "" if there is none. */
 static void caller_path(const char *name, char *buf, size_t len)
 {
-	static const char *const up[] = { "..", "../.." };
+	static const char *const where[] = { "", "../callers/" };
 	char exe[PATH_MAX], *dir;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
 	exe[n > 0 ? n : 0] = 0;
 	dir = dirname(exe);
-	for (size_t i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
-		snprintf(buf, len, "%s/%s/callers/%s", dir, up[i], name);
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		snprintf(buf, len, "%s/%s%s", dir, where[i], name);
 		if (!access(buf, X_OK))
 			return;
 	}
