@@ -132,7 +132,7 @@ kernel_prepare() {
 	for t in ${SVSHM_TESTS:-}; do tests="$tests build/selftests/$t"; done
 	# 32-bit processes beside the 64-bit ones in every guest (all are
 	# x86-64), but in a run of chosen selftests: these -m32 builds.
-	[ -n "${SVSHM_TESTS:-}" ] || for t in diff get ctl attach nattch perm_matrix compat; do
+	[ -n "${SVSHM_TESTS:-}" ] || for t in diff get ctl attach nattch perm_matrix compat exec; do
 		m32="$m32 build/selftests32/${t}_test"
 	done
 	case $k in

@@ -49,7 +49,8 @@
  * libsvshm does; a page the program unmapped fails process_vm_writev() and
  * is mapped again.
  *
- * The device cannot be opened: the call fails with ENOSYS and one line on
+ * The device cannot be opened, answers no svshm ioctl, or speaks another
+ * ABI (asked once at start): the call fails with ENOSYS and one line on
  * stderr, as libsvshm does (once per process).
  *
  * Limits, each said in one line on stderr and in svshm-exec(1): set-user-ID
@@ -62,6 +63,8 @@
  * stop here, but an injected mmap, openat or ioctl that it refuses fails,
  * and the shm call with it (ENOSYS, with a line). x32 processes are not
  * served: their calls go to the kernel as they are.
+ *
+ * Signals sent to svshm-exec go to PROGRAM (see take_signals()).
  *
  * Exit status: PROGRAM's, or 128 + the signal that ended it, as a shell
  * gives it; 126 if svshm-exec cannot set up, 127 if PROGRAM is not found.
@@ -81,6 +84,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -190,6 +194,7 @@ struct task {
 #define HASH 1024
 static struct task *tasks[HASH];
 static const char *device;
+static unsigned int device_abi;	/* the module's ABI if not ours, else 0 */
 static pid_t main_pid;
 static int main_status = -1;
 
@@ -403,20 +408,23 @@ static int own_filters(pid_t tid)
 	return proc_status(tid, "Seccomp_filters") > 1;
 }
 
-/* The device cannot serve @t's process: once per process, one line. */
-static void say_device(struct task *t, const char *what, int err)
+/*
+ * The device cannot serve @t's process (@what @obj failed with @err): once
+ * per process, one line.
+ */
+static void say_device(struct task *t, const char *what, const char *obj, int err)
 {
+	const char *why = "";
+
 	if (t->proc->warned)
 		return;
 	t->proc->warned = 1;
 	if (own_filters(t->tid))
-		fprintf(stderr, "%s: process %d: its %s failed (%s), refused by its own seccomp filter?: its shm calls fail with ENOSYS\n",
-			PROG, t->tid, what, strerror(err));
-	else
-		fprintf(stderr, "%s: process %d: %s %s: %s%s: its shm calls fail with ENOSYS\n",
-			PROG, t->tid, what, device, strerror(err),
-			err == ENOENT && !strcmp(device, SVSHM_DEVICE_DEFAULT) ?
-			" (is svshm.ko loaded?)" : "");
+		why = " (refused by the program's own seccomp filter?)";
+	else if (err == ENOENT && !strcmp(obj, SVSHM_DEVICE_DEFAULT))
+		why = " (is svshm.ko loaded?)";
+	fprintf(stderr, "%s: process %d: %s%s: %s%s: its shm calls fail with ENOSYS\n",
+		PROG, t->tid, what, obj, strerror(err), why);
 }
 
 /*
@@ -537,6 +545,14 @@ static void on_seccomp(struct task *t)
 		return;
 	}
 	t->arch = (int)data;
+	if (device_abi) {
+		if (!p->warned)
+			fprintf(stderr, "%s: process %d: %s speaks ABI %u, this svshm-exec ABI %u: its shm calls fail with ENOSYS\n",
+				PROG, t->tid, device, device_abi, SVSHM_ABI_VERSION);
+		p->warned = 1;
+		finish(t, -ENOSYS);
+		return;
+	}
 	if (p->busy) {
 		reissue(t, 1);	/* another thread's mmap or openat: come back */
 		return;
@@ -604,7 +620,7 @@ static void on_exit_stop(struct task *t)
 	case INJ_MMAP:
 		p->busy = 0;
 		if (is_err(ret)) {
-			say_device(t, "mmap of a page", (int)-ret);
+			say_device(t, "cannot map a page of memory", "", (int)-ret);
 			finish(t, -ENOSYS);
 			return;
 		}
@@ -614,7 +630,7 @@ static void on_exit_stop(struct task *t)
 	case INJ_OPEN:
 		p->busy = 0;
 		if (is_err(ret)) {
-			say_device(t, "cannot open", (int)-ret);
+			say_device(t, "cannot open ", device, (int)-ret);
 			finish(t, -ENOSYS);
 			return;
 		}
@@ -633,7 +649,7 @@ static void on_exit_stop(struct task *t)
 			p->slots &= ~(1ULL << t->slot);
 		t->slot = -1;
 		if (++t->tries >= SVSHM_TRIES) {
-			say_device(t, "ioctl of", (int)-ret);
+			say_device(t, "no svshm ioctl answered on ", device, (int)-ret);
 			finish(t, -ENOSYS);
 			return;
 		}
@@ -828,6 +844,30 @@ static int install_filter(void)
 #undef JEQ
 }
 
+/*
+ * Signals for svshm-exec are PROGRAM's: a kill of the supervisor would
+ * kill PROGRAM with SIGKILL (EXITKILL), and no cleanup of its would run.
+ * The terminal's SIGINT and SIGQUIT reach PROGRAM as they reach us (one
+ * process group): ignored here. SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 are
+ * passed on to PROGRAM.
+ */
+static void forward(int sig)
+{
+	if (main_pid > 0)
+		kill(main_pid, sig);
+}
+
+static void take_signals(void)
+{
+	static const int fwd[] = { SIGTERM, SIGHUP, SIGUSR1, SIGUSR2 };
+	struct sigaction sa = { .sa_handler = forward, .sa_flags = SA_RESTART };
+
+	for (size_t i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++)
+		sigaction(fwd[i], &sa, NULL);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+}
+
 static int run(char **argv)
 {
 	char pidbuf[32];
@@ -853,6 +893,7 @@ static int run(char **argv)
 		_exit(err == ENOENT ? EXIT_NOTFOUND : EXIT_SETUP);
 	}
 	main_pid = pid;
+	take_signals();
 	if (waitpid(pid, &st, WUNTRACED) != pid || !WIFSTOPPED(st)) {
 		/* It could not install the filter, and said why. */
 		return WIFEXITED(st) ? WEXITSTATUS(st) : EXIT_SETUP;
@@ -890,6 +931,24 @@ static void nested(char **argv)
 	exit(err == ENOENT ? EXIT_NOTFOUND : EXIT_SETUP);
 }
 
+/*
+ * The module's ABI, asked once here as libsvshm asks it: the structures
+ * written into the process are this ABI's. A device that cannot be opened
+ * now is left to the calls (their line); one that does not answer the
+ * version ioctl, to their retries.
+ */
+static void check_abi(void)
+{
+	struct svshm_version v = { 0 };
+	int fd = open(device, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (ioctl(fd, SVSHM_IOC_VERSION, &v) == 0 && v.abi_version != SVSHM_ABI_VERSION)
+		device_abi = v.abi_version;
+	close(fd);
+}
+
 /* The device's path, absolute: the program may change its directory. */
 static const char *absolute(const char *path)
 {
@@ -923,6 +982,7 @@ int main(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	nested(argv + optind);
+	check_abi();
 	return run(argv + optind);
 }
 
