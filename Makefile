@@ -4,6 +4,8 @@
 #   make                 module (against KDIR), libraries, tools
 #   make lib, tools, module   one of those
 #   make selftests       the selftests (kselftest_harness.h: scripts/kernel-source.sh)
+#   make callers         the statically linked programs callers_test runs under
+#                        svshm-exec, in build/callers (busybox: cached source build)
 #   make lib32 selftests32   the libraries and the selftests for 32-bit (i386)
 #                        callers, in build/lib32 and build/selftests32
 #                        (gcc-12-multilib, libc6-dev-i386)
@@ -81,7 +83,7 @@ MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
 UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 MANPAGES := $(wildcard man/*.[1-8])
 
-.PHONY: all module kdir-check lib lib32 selftests selftests32 selftests-nokmod tools check demo bench insns stress kernels clean \
+.PHONY: all module kdir-check lib lib32 selftests selftests32 selftests-nokmod tools callers check demo bench insns stress kernels clean \
 	deps install install-lib install-user uninstall help
 
 # The selftests are not in plain make: they need the kernel's
@@ -172,6 +174,30 @@ $(B)/selftests/lifecycle_test: LDLIBS_T += -lkmod
 $(B)/selftests/abi_peer_v%: selftests/abi_peer.c lib/svshm.c $(LIB_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DSVSHM_LIB_ABI=$* -o $@ selftests/abi_peer.c lib/svshm.c
+
+# The callers that callers_test runs under svshm-exec: programs whose shm
+# calls are raw system calls, which no preload library reaches. A C program
+# on glibc linked statically; a Go program on golang.org/x/sys/unix
+# (Debian's golang-go and golang-golang-x-sys-dev, GOPATH mode: offline, no
+# module download; Go links it statically itself); busybox's ipcs and ipcrm,
+# static (scripts/busybox-build.sh: cached, so a rebuild here is a copy).
+# A cross build (scripts/arm64-build.sh: OUT and CC) builds them for CC's
+# architecture.
+CC_ARCH = $(firstword $(subst -, ,$(shell $(CC) -dumpmachine)))
+GOARCH_CC = $(patsubst x86_64,amd64,$(patsubst aarch64,arm64,$(patsubst i%86,386,$(CC_ARCH))))
+callers: $(addprefix $(B)/callers/,$(SVSHM_CALLERS))
+
+$(B)/callers/peer-static: selftests/peer_static.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_NOPROBES) -static -o $@ $<
+
+$(B)/callers/peer-go: selftests/go/peer.go
+	@mkdir -p $(dir $@)
+	GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE=$(CURDIR)/build/gocache GOFLAGS= \
+		GOARCH=$(GOARCH_CC) CGO_ENABLED=0 go build -o $@ $<
+
+$(B)/callers/busybox: selftests/busybox.config scripts/busybox-build.sh
+	scripts/busybox-build.sh $(if $(filter aarch64,$(CC_ARCH)),-a arm64) $@ >/dev/null
 
 # The release, one place: dkms.conf's (the tools' --version).
 SVSHM_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
@@ -298,5 +324,5 @@ clean:
 		modules.order Module.symvers .*.cmd module/*.o module/.*.cmd \
 		module/probes/*.o module/probes/.*.cmd
 	# A kselftest build without O= writes beside the sources (selftests/.gitignore).
-	cd selftests && rm -f *_test $(SVSHM_HELPERS) $(SVSHM_ABI_PEERS) $(SVSHM_MEASURES) \
-		$(SVSHM_TEST_TOOLS)
+	cd selftests && rm -rf *_test $(SVSHM_HELPERS) $(SVSHM_ABI_PEERS) $(SVSHM_MEASURES) \
+		$(SVSHM_TEST_TOOLS) $(SVSHM_CALLERS) .gocache

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Usage: arm64-build.sh
-# Cross-build the userspace of the arm64 guest (lib, selftests, tools) into
+# Cross-build the userspace of the arm64 guest (lib, selftests, tools, and
+# callers_test's static programs: make callers) into
 # build/arm64/ (make OUT=build/arm64) with Debian's cross compiler
 # (CROSS_COMPILE, default aarch64-linux-gnu-: gcc-aarch64-linux-gnu and
 # libc6-dev-arm64-cross). libkmod, which lifecycle_test and the admin
@@ -16,4 +17,4 @@ lib=$root/usr/lib/aarch64-linux-gnu
 rlib=$root/lib/aarch64-linux-gnu
 CFLAGS="-O2 -g -idirafter $root/usr/include -L$lib -Wl,-rpath-link,$lib:$rlib" \
 	make -C "$top" -s OUT=build/arm64 CC="${CROSS_COMPILE:-aarch64-linux-gnu-}gcc" \
-	lib selftests tools
+	lib selftests tools callers

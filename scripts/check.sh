@@ -99,6 +99,10 @@ checkpatch() {
 check "checkpatch --strict: module/ uapi/" checkpatch
 check "userspace builds with -Wall -Wextra -Werror" make -s lib selftests tools
 check "32-bit userspace builds (gcc -m32: build/lib32, build/selftests32)" make -s lib32 selftests32
+# The static programs callers_test runs under svshm-exec (make callers):
+# busybox is built once from Debian's source and cached, so this is seconds
+# but for the first run (scripts/busybox-build.sh).
+check "callers build: static C, Go, busybox with ipcs and ipcrm (build/callers)" make -s callers
 check "man pages lint clean (mandoc -Tlint)" mandoc -Tlint -Wwarning man/*
 check "make install DESTDIR stages all, make uninstall takes all back" scripts/install-check.sh
 check "Debian packages build: dpkg-buildpackage -us -uc -b (build/deb)" scripts/deb-build.sh &&

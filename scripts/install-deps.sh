@@ -33,6 +33,7 @@ debhelper dh-dkms dkms lintian fakeroot
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm mmdebstrap
 gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
 gcc-12-multilib libc6-dev-i386 binutils-i686-linux-gnu
+golang-go golang-golang-x-sys-dev
 "
 [ "${1:-}" = demo ] && PKGS=$DEMO
 

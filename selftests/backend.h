@@ -14,6 +14,8 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 #include <sys/syscall.h>
@@ -119,6 +121,32 @@ static inline bool native_shm_present(void)
 #define SKIP_IF_NO_NATIVE(b) do {						\
 		if ((b) == &shm_native && !native_shm_present())		\
 			SKIP(return, NATIVE_ABSENT);				\
+	} while (0)
+
+/*
+ * SVSHM_EXPECT_NO_SYSVIPC=1: this run is on the kernel without SysV IPC
+ * (make check's no-sysvipc guest), so a working native shmget is a failure.
+ */
+static inline int expect_no_sysvipc(void)
+{
+	const char *e = getenv("SVSHM_EXPECT_NO_SYSVIPC");
+
+	return e && !strcmp(e, "1");
+}
+
+/*
+ * In a test about a kernel without SysV IPC: go on only there; elsewhere
+ * skip, or fail when SVSHM_EXPECT_NO_SYSVIPC=1 says this is that kernel,
+ * so that the boot meant to prove the point cannot pass on the wrong one.
+ */
+#define REQUIRE_NO_SYSVIPC() do {						\
+		if (native_shm_present()) {					\
+			ASSERT_FALSE(expect_no_sysvipc())			\
+				TH_LOG("SVSHM_EXPECT_NO_SYSVIPC=1, but native shmget works: " \
+				       "this kernel has SysV IPC");		\
+			SKIP(return, "this kernel has SysV IPC (CONFIG_SYSVIPC=y): " \
+			     "nothing to prove");				\
+		}							\
 	} while (0)
 
 #endif /* SVSHM_SELFTEST_BACKEND_H */

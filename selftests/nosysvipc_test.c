@@ -35,24 +35,6 @@
 #define SYSVIPC_SHM	"/proc/sysvipc/shm"
 #define KEY		0x5e7a1000
 
-static int expect_no_sysvipc(void)
-{
-	const char *e = getenv("SVSHM_EXPECT_NO_SYSVIPC");
-
-	return e && !strcmp(e, "1");
-}
-
-/* In a test: go on only on a kernel without SysV IPC (see the top). */
-#define REQUIRE_NO_SYSVIPC() do {						\
-		if (native_shm_present()) {					\
-			ASSERT_FALSE(expect_no_sysvipc())			\
-				TH_LOG("SVSHM_EXPECT_NO_SYSVIPC=1, but native shmget works: " \
-				       "this kernel has SysV IPC");		\
-			SKIP(return, "this kernel has SysV IPC (CONFIG_SYSVIPC=y): " \
-			     "nothing to prove");				\
-		}							\
-	} while (0)
-
 /* Each native call fails with ENOSYS; the same calls on svshm work. */
 TEST(native_calls_are_enosys_svshm_serves)
 {
