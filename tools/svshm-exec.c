@@ -837,6 +837,10 @@ static int supervise(void)
 	return WIFEXITED(main_status) ? WEXITSTATUS(main_status) : 128 + WTERMSIG(main_status);
 }
 
+/* Said, with status 126, where the kernel has no seccomp filters. */
+#define NO_SECCOMP_LINE \
+	"this kernel has no seccomp filters (CONFIG_SECCOMP_FILTER=n): it cannot serve a program's SysV shm system calls"
+
 static int install_filter(void)
 {
 #define LD_NR		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
@@ -915,7 +919,15 @@ static int run(char **argv)
 	if (pid == 0) {
 		if (setenv(EXEC_ENV, pidbuf, 1) || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
 		    install_filter()) {
-			fprintf(stderr, "%s: seccomp filter: %s\n", PROG, strerror(errno));
+			/*
+			 * The filter is fixed and valid: EINVAL is a kernel
+			 * built without seccomp filters, which cannot stop a
+			 * program at its shm calls.
+			 */
+			if (errno == EINVAL)
+				fprintf(stderr, "%s: %s\n", PROG, NO_SECCOMP_LINE);
+			else
+				fprintf(stderr, "%s: seccomp filter: %s\n", PROG, strerror(errno));
 			_exit(EXIT_SETUP);
 		}
 		raise(SIGSTOP);
