@@ -34,13 +34,15 @@
  * call's exit stop the registers are put back and the PC rewound over the
  * system call instruction, so that the shm call is issued again and stops
  * again, now with one more thing in place. A thread that finds another
- * thread's injection under way is sent back the same way without running
- * anything (the call skipped: number -1), and comes back to find it done.
- * (Known weakness, to fix next: with many threads re-issuing at once, their
- * stops can keep waitpid(-1) busy ahead of the one injecting thread's exit
- * stop; exec_test's 72 threads timed out once as nobody on a loaded host.
- * Parking the waiting threads at their seccomp stop, to be served when the
- * injection or a slot is done, ends the spinning.)
+ * thread's injection under way, or every slot in use, is parked: left at
+ * its seccomp stop, on its process's list, and served from there when the
+ * injection ends or a slot frees (the injecting or slot-holding thread's
+ * stop, or its death). Sending it back to re-issue the call instead would
+ * spin: with many threads at once (exec_test's 72), their stops kept
+ * waitpid(-1) busy ahead of the one injecting thread's exit stop. A parked
+ * thread that dies (SIGKILL, another thread's exit_group or exec) leaves
+ * the list at its exit; a parked leader whose process another thread
+ * exec'd leaves it at the exec event, which reuses its id.
  *
  * Per process (thread group): the page, the descriptor, and which slots of
  * the page's upper half are in use by a thread's ioctl between its stops
@@ -182,6 +184,7 @@ struct proc {
 	int busy;		/* an mmap or openat is under way in one thread */
 	int warned;		/* its line about the device was said */
 	uint64_t slots;		/* bit i: slot i in use (SLOTS == 64) */
+	struct task *parked;	/* threads at their seccomp stop, waiting */
 };
 
 enum phase { IDLE, INJ_MMAP, INJ_OPEN, IN_IOCTL };
@@ -192,6 +195,8 @@ struct task {
 	struct proc *proc;	/* NULL: a new task whose parent's event has not come */
 	int started;		/* it has run (its first stop was seen) */
 	int held;		/* stopped, waiting for its parent's event */
+	int parked;		/* on proc->parked, at its seccomp stop */
+	struct task *park_next;	/* proc->parked chain */
 	enum phase phase;
 	int arch;		/* ARCH_* of the call being served */
 	int op;			/* IPCCALL_* */
@@ -264,6 +269,48 @@ static void task_set_proc(struct task *t, struct proc *p)
 	t->proc = p;
 }
 
+/* Leave @t at its seccomp stop until its process's injection or a slot is done. */
+static void park(struct task *t)
+{
+	t->parked = 1;
+	t->park_next = t->proc->parked;
+	t->proc->parked = t;
+}
+
+static void unpark_one(struct task *t)
+{
+	struct task **pp;
+
+	if (!t->parked)
+		return;
+	for (pp = &t->proc->parked; *pp != t; pp = &(*pp)->park_next)
+		;
+	*pp = t->park_next;
+	t->parked = 0;
+	t->park_next = NULL;
+}
+
+static void on_seccomp(struct task *t);
+
+/*
+ * An injection of @p ended or a slot freed: serve the parked threads from
+ * their seccomp stops. Those that still cannot go park again; the list is
+ * taken first, so that they go on a new one. A thread killed meanwhile
+ * fails its ptrace requests and leaves at its exit.
+ */
+static void unpark(struct proc *p)
+{
+	struct task *t = p->parked, *next;
+
+	p->parked = NULL;
+	for (; t; t = next) {
+		next = t->park_next;
+		t->parked = 0;
+		t->park_next = NULL;
+		on_seccomp(t);
+	}
+}
+
 static void task_drop(pid_t tid)
 {
 	struct task **pp, *t;
@@ -272,10 +319,18 @@ static void task_drop(pid_t tid)
 		if (t->tid != tid)
 			continue;
 		*pp = t->next;
-		if (t->proc && t->slot >= 0)
-			t->proc->slots &= ~(1ULL << t->slot);
-		if (t->proc && t->phase != IDLE && t->phase != IN_IOCTL)
-			t->proc->busy = 0;
+		if (t->proc) {
+			int wake = t->slot >= 0 ||
+				   (t->phase != IDLE && t->phase != IN_IOCTL);
+
+			unpark_one(t);
+			if (t->slot >= 0)
+				t->proc->slots &= ~(1ULL << t->slot);
+			if (t->phase != IDLE && t->phase != IN_IOCTL)
+				t->proc->busy = 0;
+			if (wake)
+				unpark(t->proc);	/* @t's ref keeps it */
+		}
 		proc_put(t->proc);
 		free(t);
 		return;
@@ -403,14 +458,18 @@ static void finish(struct task *t, long ret)
 {
 	struct user_regs_struct r = t->regs;
 
+	int freed = t->slot >= 0;
+
 	r.rax = t->arch == ARCH_X64 ? (uint64_t)ret : (uint64_t)(int64_t)(int32_t)ret;
 	t->phase = IDLE;
 	t->tries = 0;
-	if (t->slot >= 0)
+	if (freed)
 		t->proc->slots &= ~(1ULL << t->slot);
 	t->slot = -1;
 	set_regs(t->tid, &r);
 	resume(t->tid, 0, 0);
+	if (freed)
+		unpark(t->proc);
 }
 
 /* The process's own seccomp filters, on top of ours? */
@@ -588,7 +647,7 @@ static void on_seccomp(struct task *t)
 		return;
 	}
 	if (p->busy) {
-		reissue(t, 1);	/* another thread's mmap or openat: come back */
+		park(t);	/* another thread's mmap or openat */
 		return;
 	}
 	if (!p->page) {
@@ -619,7 +678,7 @@ static void on_seccomp(struct task *t)
 		for (i = 0; i < SLOTS && (p->slots & (1ULL << i)); i++)
 			;
 		if (i == SLOTS) {
-			reissue(t, 1);	/* SLOTS threads in calls: wait for one */
+			park(t);	/* SLOTS threads in calls: wait for one */
 			return;
 		}
 		a[2] = p->page + PATH_LEN + (uint64_t)i * SLOT_SIZE;
@@ -654,20 +713,22 @@ static void on_exit_stop(struct task *t)
 		if (is_err(ret)) {
 			say_device(t, "cannot map a page of memory", "", (int)-ret);
 			finish(t, -ENOSYS);
-			return;
+		} else {
+			p->page = t->arch == ARCH_X64 ? (uint64_t)ret : (uint32_t)ret;
+			reissue(t, 0);
 		}
-		p->page = t->arch == ARCH_X64 ? (uint64_t)ret : (uint32_t)ret;
-		reissue(t, 0);
+		unpark(p);
 		return;
 	case INJ_OPEN:
 		p->busy = 0;
 		if (is_err(ret)) {
 			say_device(t, "cannot open ", device, (int)-ret);
 			finish(t, -ENOSYS);
-			return;
+		} else {
+			p->fd = (int)ret;
+			reissue(t, 0);
 		}
-		p->fd = (int)ret;
-		reissue(t, 0);
+		unpark(p);
 		return;
 	case IN_IOCTL:
 		break;
@@ -688,6 +749,7 @@ static void on_exit_stop(struct task *t)
 		if (p->fd == t->fd)
 			p->fd = -1;
 		reissue(t, 0);
+		unpark(p);
 		return;
 	}
 	if (ret == 0 && t->op == IPCCALL_SHMAT) {
@@ -751,6 +813,7 @@ static void on_exec(struct task *t)
 {
 	unsigned long former = 0;
 
+	unpark_one(t);	/* the leader's, parked when another thread exec'd */
 	ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &former);
 	if ((pid_t)former != t->tid)
 		task_drop((pid_t)former);	/* a thread that exec'd took the leader's id */
