@@ -453,13 +453,19 @@ static void reissue(struct task *t, int skip)
 	resume(t->tid, 0, 0);
 }
 
-/* End @t's shm call with @ret (a value or -errno) and let it go on. */
+/*
+ * End @t's shm call with @ret (a value or -errno) and let it go on. At the
+ * seccomp stop itself (nothing injected: phase IDLE) the call is skipped
+ * (number -1), or the kernel would run it natively after all.
+ */
 static void finish(struct task *t, long ret)
 {
 	struct user_regs_struct r = t->regs;
 
 	int freed = t->slot >= 0;
 
+	if (t->phase == IDLE)
+		r.orig_rax = -1;
 	r.rax = t->arch == ARCH_X64 ? (uint64_t)ret : (uint64_t)(int64_t)(int32_t)ret;
 	t->phase = IDLE;
 	t->tries = 0;
