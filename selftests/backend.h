@@ -45,6 +45,13 @@ static inline int native_shmctl(int id, int cmd, struct shmid_ds *buf)
 	if (sizeof(long) < 8)
 		return syscall(SYS_ipc, 24 /* SHMCTL */, id, cmd | 0x100 /* IPC_64 */,
 			       0, buf, 0);
+#else
+	/*
+	 * 32-bit ARM has no ipc(2) (EABI), and glibc converts there too:
+	 * its direct shmctl, which parses IPC_64 as ipc(2) does.
+	 */
+	if (sizeof(long) < 8)
+		return syscall(SYS_shmctl, id, cmd | 0x100 /* IPC_64 */, buf);
 #endif
 	return shmctl(id, cmd, buf);
 }
