@@ -162,6 +162,12 @@ build/selftests32/%: selftests/%.c $(wildcard selftests/*.h) lib/svshm.c lib/svs
 	@mkdir -p $(dir $@)
 	$(CC32) $(CFLAGS32) -isystem $(KSFT) -Iselftests -o $@ $< lib/svshm.c $(LDLIBS_T)
 
+# An unmodified program with 64-bit times: glibc's __shmctl64 where the
+# ABI's time_t has 32 bits (compat_test runs it).
+TIME64 := -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64
+$(B)/selftests/time64_peer: CFLAGS += $(TIME64)
+build/selftests32/time64_peer: CFLAGS32 += $(TIME64)
+
 # The measurements (selftests/benchmarks/): make bench and make insns run them.
 $(B)/selftests/%: selftests/benchmarks/%.c $(wildcard selftests/*.h) lib/svshm.c $(LIB_H)
 	@mkdir -p $(dir $@)

@@ -13,6 +13,10 @@
  * the file named by the environment variable SVSHM_DEVICE (an svshm
  * filesystem's DIR/svshm: another instance), read with secure_getenv(),
  * else /dev/svshm: chosen once per process, at its first call.
+ * A 32-bit program built with 64-bit times (_TIME_BITS=64) passes its own
+ * struct shmid_ds to svshm_shmctl(): on the ABIs glibc has it for, that
+ * layout is the one the library asks the module for (lib/preload.c, which
+ * also answers glibc's __shmctl64 for such programs).
  */
 #ifndef SVSHM_LIB_H
 #define SVSHM_LIB_H

@@ -124,11 +124,11 @@ summary=""
 # kernel_prepare K: K built (once: scripts/build-kernel.sh caches the ones
 # svshm builds), its module built clean (lib/prepare.sh, each a check) and
 # through DKMS; sets what kernel_guest needs (boot, ko, env, long, tests,
-# runner, kself, m32). Fails with no module.
+# runner, kself, m32, execs). Fails with no module.
 kernel_prepare() {
 	k=$1
 	echo "# kernel $k"
-	tests="" long="" env="" runner="sh scripts/guest/tests.sh" kself=$ksft m32=""
+	tests="" long="" env="" runner="sh scripts/guest/tests.sh" kself=$ksft m32="" execs=""
 	for t in ${SVSHM_TESTS:-}; do tests="$tests build/selftests/$t"; done
 	# 32-bit processes beside the 64-bit ones in every guest, but in a run
 	# of chosen selftests: these -m32 builds (on arm64, armhf's, bound
@@ -138,6 +138,11 @@ kernel_prepare() {
 		[ "$t$k" != execarm64 ] || continue
 		m32="$m32 build/selftests32/${t}_test"
 	done
+	# Raw system calls served by svshm-exec, held to native's recorded
+	# results: the scenarios and the permission matrix, and the scenarios
+	# from a 32-bit process (its ipc(2)-free direct calls).
+	[ -n "${SVSHM_TESTS:-}" ] ||
+		execs="build/selftests/diff_test build/selftests/perm_matrix_test build/selftests32/diff_test"
 	case $k in
 	debug)
 		# The sanitizers: longer torture, as many fuzz calls as the other
@@ -153,6 +158,7 @@ kernel_prepare() {
 				case $t in *perm_matrix_test | *programs_test | *id_wrap_test) continue ;; esac
 				tests="$tests $t"
 			done
+			execs="build/selftests/diff_test"
 		fi
 		;;
 	no-sysvipc)
@@ -201,7 +207,8 @@ kernel_prepare() {
 kernel_guest() {
 	# shellcheck disable=SC2086
 	timed "build/guest-$1.secs" "build/guest-$1.log" env SVSHM_TIMEOUT=2400 \
-		scripts/qemu-run.sh $boot -n "$1" -- $env $runner $long $kself -m "'$m32'" "$ko" $tests
+		scripts/qemu-run.sh $boot -n "$1" -- $env $runner $long $kself -m "'$m32'" \
+		-e "'$execs'" "$ko" $tests
 }
 
 # kernel_collect K NOTE P F: count K's guest, P passed and F failed before

@@ -14,7 +14,9 @@
  * a segment too big for a 32-bit address space, which shmat refuses.
  * Each build also runs itself as an unmodified program, glibc's shm*
  * preloaded with its own width's libsvshm-preload.so: served by svshm,
- * also where the kernel has no SysV IPC of its own (ENOSYS without it).
+ * also where the kernel has no SysV IPC of its own (ENOSYS without it);
+ * and time64_peer, the same width built with 64-bit times (glibc's
+ * __shmctl64 on a 32-bit ABI), likewise.
  */
 #include <fcntl.h>
 #include <libgen.h>
@@ -481,6 +483,43 @@ TEST(unmodified_program_preloaded)
 		EXPECT_NE(0, run_program(argv, 0, 0, out, sizeof(out)));
 		snprintf(want, sizeof(want), "shmget: %s\n", strerror(ENOSYS));
 		EXPECT_STREQ(want, out);
+	}
+}
+
+/*
+ * A program built with 64-bit times (time64_peer, beside this test), whose
+ * shmctl is glibc's __shmctl64 on a 32-bit ABI: preloaded, every check it
+ * makes of its own segment holds and the segment is svshm's; natively the
+ * same, or ENOSYS where the kernel has no SysV IPC.
+ */
+TEST(time64_program_preloaded)
+{
+	char exe[PATH_MAX], peer[PATH_MAX + 16], out[OUT_MAX];
+	char *argv[] = { peer, NULL };
+	struct shmid_ds ds;
+	ssize_t n;
+	int id;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ASSERT_LT(0, n);
+	exe[n] = 0;
+	snprintf(peer, sizeof(peer), "%s/time64_peer", dirname(exe));
+	ASSERT_EQ(0, access(peer, X_OK)) TH_LOG("%s: not built", peer);
+	ASSERT_EQ(0, run_program(argv, 1, 0, out, sizeof(out))) TH_LOG("preloaded: %s", out);
+	ASSERT_EQ(1, sscanf(out, "ok %d", &id)) TH_LOG("preloaded: %s", out);
+	ASSERT_EQ(0, svshm_shmctl(id, IPC_STAT, &ds));
+	EXPECT_EQ(SEG_SIZE, ds.shm_segsz);	/* time64_peer's too */
+	EXPECT_EQ(0640, ds.shm_perm.mode & 0777);
+	EXPECT_EQ(0, svshm_shmctl(id, IPC_RMID, NULL));
+
+	if (native_shm_present()) {
+		ASSERT_EQ(0, run_program(argv, 0, 0, out, sizeof(out))) TH_LOG("native: %s", out);
+		ASSERT_EQ(1, sscanf(out, "ok %d", &id)) TH_LOG("native: %s", out);
+		EXPECT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	} else {
+		EXPECT_NE(0, run_program(argv, 0, 0, out, sizeof(out)));
+		EXPECT_EQ(0, strncmp(out, "shmget: ", 8)) TH_LOG("native: %s", out);
+		EXPECT_NE(NULL, strstr(out, strerror(ENOSYS))) TH_LOG("native: %s", out);
 	}
 }
 

@@ -6,9 +6,11 @@
 # kselftest build without O= writes the programs beside it), and the tools
 # the kselftest build adds for the tests that run them, and the static
 # programs callers_test runs under svshm-exec (the tree's build puts these in
-# build/callers: make callers; the kselftest build beside the tests). A tree without
+# build/callers: make callers; the kselftest build beside the tests).
+# time64_peer is built with 64-bit times (_TIME_BITS=64) in every build;
+# compat_test runs it. A tree without
 # selftests/ (a staged install) builds none of them.
-SVSHM_HELPERS := nodev torture fuzz faultinject
+SVSHM_HELPERS := nodev torture fuzz faultinject time64_peer
 SVSHM_ABI_PEERS := abi_peer_v1 abi_peer_v3
 SVSHM_MEASURES := bench insns
 SVSHM_TEST_TOOLS := svshm svshm-ipcs svshm-ipcrm svshm-ipcmk svshm-exec libsvshm-preload.so

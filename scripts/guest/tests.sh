@@ -1,6 +1,7 @@
 #!/bin/sh
 # Usage (in the guest, as root):
-#   tests.sh [-t SECONDS] [-f CALLS] [-x | -s] [-i ROUNDS] [-w] [-r] [-k TREE -o OUT] [-m "TEST..."] KO [TEST...]
+#   tests.sh [-t SECONDS] [-f CALLS] [-x | -s] [-i ROUNDS] [-w] [-r] [-k TREE -o OUT] [-m "TEST..."]
+#            [-e "TEST..."] KO [TEST...]
 # Load KO, run each selftest binary (default: all of build/selftests) as root
 # and again as an unprivileged user (nobody, no capabilities); then, when no
 # TEST is named or -x (the stress stages) is given, the torture run for
@@ -16,14 +17,20 @@
 # kernel tree TREE (scripts/ksft-tree.sh; built there by make check), and
 # its KTAP is split back into one TAP file per test.
 # -m "TEST...": 32-bit selftests (make selftests32) after the others, as
-# root, perm_matrix_test as nobody (its own fork of every case is the 64-bit
-# run's); with the fuzzer, build/selftests32's for a tenth of its calls as
-# root and as nobody. Their TAP is NAME.m32.WHO.
+# root (perm_matrix_test makes its unprivileged callers itself, and skips
+# as nobody); with the fuzzer, build/selftests32's for a tenth of its calls
+# as root and as nobody. Their TAP is NAME.m32.WHO.
+# -e "TEST...": then these (64- or 32-bit) under svshm-exec, where every
+# shm system call is svshm's and the tests compare libsvshm with raw
+# system calls (selftests/backend.h): as root, and as nobody (not with -r)
+# unless the test needs root (perm_matrix_test). Their TAP is NAME[.m32].exec.WHO.
+# Where svshm-exec serves no program (its exit 126 and one line: another
+# architecture), one skipped step says so.
 # Each run's TAP goes to $svshm_rundir/tap/NAME.{root,user}.tap and to the
 # console; the steps of this script are TAP lines of their own in guest.tap.
 # The exit status is 1 if any step failed.
 set -u
-torture=5 fuzz=200000 stress="" only="" rounds="" wrap="" users="root user" ktree="" kout="" m32=""
+torture=5 fuzz=200000 stress="" only="" rounds="" wrap="" users="root user" ktree="" kout="" m32="" under_exec=""
 while [ $# -gt 1 ]; do
 	case $1 in
 	-t) torture=$2; shift ;;
@@ -36,12 +43,14 @@ while [ $# -gt 1 ]; do
 	-k) ktree=$2; shift ;;
 	-o) kout=$2; shift ;;
 	-m) m32=$2; shift ;;
+	-e) under_exec=$2; shift ;;
 	*) break ;;
 	esac
 	shift
 done
 ko=$1
 shift
+exec_users=$users
 [ $# -gt 0 ] && [ -z "$stress" ] && torture=0 fuzz=0
 out=${svshm_rundir:?}/tap
 mkdir -p "$out"
@@ -169,12 +178,30 @@ else
 fi
 for t in $m32; do
 	name=$(basename "$t").m32
-	case $t in
-	*/perm_matrix_test)
+	run_step "$name as root" "$out/$name.root.tap" timeout 900 "$t"
+done
+
+# Under svshm-exec. A host it cannot serve says so in one line (exit 126):
+# a skip on another architecture, a failure on x86-64, which it serves.
+if [ -n "$under_exec" ]; then
+	why=$(build/tools/svshm-exec /bin/true 2>&1) || {
+		case $(uname -m) in
+		x86_64) step FAIL "svshm-exec cannot run here: $(echo "$why" | head -n 1)" ;;
+		*) step OK "selftests under svshm-exec # SKIP $(echo "$why" | head -n 1)" ;;
+		esac
+		under_exec=""
+	}
+fi
+for t in $under_exec; do
+	name=$(basename "$t")
+	case $t in build/selftests32/*) name=$name.m32 ;; esac
+	for who in $exec_users; do
+		[ "$who" = root ] || case $t in */perm_matrix_test) continue ;; esac
+		if [ "$who" = root ]; then runner=""; else runner=$unpriv; fi
 		# shellcheck disable=SC2086
-		run_step "$name as user" "$out/$name.user.tap" $unpriv timeout 900 "$t" ;;
-	*) run_step "$name as root" "$out/$name.root.tap" timeout 900 "$t" ;;
-	esac
+		run_step "$name under svshm-exec as $who" "$out/$name.exec.$who.tap" \
+			$runner timeout 900 build/tools/svshm-exec "$t"
+	done
 done
 
 # Many processes colliding on a few keys (longer on the debug kernel).
