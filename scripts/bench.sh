@@ -37,6 +37,6 @@ for k in ${SVSHM_BENCH_KERNELS:-$(scripts/kernels.sh | grep -vx -e debug -e no-s
 	# shellcheck disable=SC2086
 	scripts/qemu-run.sh $boot -n "bench-$k" -- \
 		sh scripts/guest/bench.sh $icount -s "${SVSHM_BENCH_SECONDS:-1}" "$ko" |
-		grep '^|' ||
+		grep '^|\|^####' ||
 		echo "| $release: the guest did not finish (build/run/bench-$k/console) |"
 done

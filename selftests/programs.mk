@@ -12,6 +12,6 @@
 # selftests/ (a staged install) builds none of them.
 SVSHM_HELPERS := nodev torture fuzz faultinject time64_peer
 SVSHM_ABI_PEERS := abi_peer_v1 abi_peer_v3
-SVSHM_MEASURES := bench insns
+SVSHM_MEASURES := bench insns exec_cost
 SVSHM_TEST_TOOLS := svshm svshm-ipcs svshm-ipcrm svshm-ipcmk svshm-exec libsvshm-preload.so
 SVSHM_CALLERS := peer-static peer-go busybox
