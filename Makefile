@@ -209,7 +209,7 @@ $(B)/callers/busybox: selftests/busybox.config scripts/busybox-build.sh
 SVSHM_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
 TOOL_SRC := tools/args.c tools/device.c
-TOOL_DEPS := $(TOOL_SRC) tools/args.h tools/device.h uapi/linux/svshm.h
+TOOL_DEPS := $(TOOL_SRC) tools/args.h tools/device.h $(wildcard tools/exec_regs_*.h) uapi/linux/svshm.h
 
 $(B)/tools/%: tools/%.c $(TOOL_DEPS) lib/svshm.c $(LIB_H)
 	@mkdir -p $(dir $@)

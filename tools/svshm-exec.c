@@ -75,7 +75,8 @@
  * a seccomp filter of the program's own stacks on ours: shm calls still
  * stop here, but an injected mmap, openat or ioctl that it refuses fails,
  * and the shm call with it (ENOSYS, with a line). x32 processes are not
- * served: their calls go to the kernel as they are.
+ * served: their calls go to the kernel as they are (a line when such a
+ * program is executed).
  *
  * Signals sent to svshm-exec go to PROGRAM (see take_signals()).
  *
@@ -84,8 +85,12 @@
  * svshm-exec ends when PROGRAM and all it started have ended (a process it
  * started cannot outlive the supervisor: EXITKILL).
  *
- * x86-64 only for now (64-bit and i386 processes); elsewhere it builds and
- * says it does not serve that architecture.
+ * Served: on x86-64, 64-bit and i386 processes; on arm64, 64-bit ones
+ * (32-bit ARM processes get ENOSYS from the filter, and a line when such a
+ * program is executed). What differs, registers, numbers and the filter,
+ * is in exec_regs_x86_64.h and exec_regs_arm64.h, under the same names.
+ * Elsewhere svshm-exec builds and says it does not serve that
+ * architecture.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -103,14 +108,10 @@
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
-#include <sys/user.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <linux/svshm.h>
 
 #include "args.h"
@@ -136,36 +137,12 @@ static void usage(FILE *out)
 }
 
 #if defined(__x86_64__)
+#include "exec_regs_x86_64.h"
+#elif defined(__aarch64__)
+#include "exec_regs_arm64.h"
+#endif
 
-/* The data seccomp returns with RET_TRACE: which table the number is from. */
-#define ARCH_X64	1
-#define ARCH_I386	2
-
-/* x86-64's numbers, and i386's (the kernel's syscall_32.tbl). */
-#define X64_IOCTL	16
-#define X64_MMAP	9
-#define X64_OPENAT	257
-#define X64_SHMGET	29
-#define X64_SHMAT	30
-#define X64_SHMCTL	31
-#define X64_SHMDT	67
-#define I386_IOCTL	54
-#define I386_MMAP2	192
-#define I386_OPENAT	295
-#define I386_IPC	117
-#define I386_SHMGET	395
-#define I386_SHMCTL	396
-#define I386_SHMAT	397
-#define I386_SHMDT	398
-/* ipc(2)'s calls (the kernel's <linux/ipc.h>, not exported to userspace). */
-#define IPCCALL_SHMAT	21
-#define IPCCALL_SHMDT	22
-#define IPCCALL_SHMGET	23
-#define IPCCALL_SHMCTL	24
-#define IPC_64_FLAG	0x100
-
-/* Both the syscall and int $0x80 instructions (and sysenter's landing pad). */
-#define SYSCALL_INSN_LEN 2
+#ifdef EXEC_ARCH_NAME
 
 /*
  * The page: the device's path at its start (at most PATH_LEN bytes with
@@ -204,7 +181,7 @@ struct task {
 	int tries;
 	int fd;			/* the descriptor its ioctl went to */
 	uint64_t raddr;		/* ipc(SHMAT): where the address goes */
-	struct user_regs_struct regs;	/* at the seccomp stop */
+	exec_regs_t regs;	/* at the seccomp stop */
 };
 
 #define HASH 1024
@@ -372,60 +349,9 @@ static int mem_read(pid_t pid, uint64_t addr, void *buf, size_t len)
 	return process_vm_readv(pid, &local, 1, &remote, 1, 0) == (ssize_t)len ? 0 : -1;
 }
 
-static int get_regs(pid_t tid, struct user_regs_struct *r)
-{
-	return ptrace(PTRACE_GETREGS, tid, NULL, r) ? -1 : 0;
-}
-
-static int set_regs(pid_t tid, const struct user_regs_struct *r)
-{
-	return ptrace(PTRACE_SETREGS, tid, NULL, r) ? -1 : 0;
-}
-
-/* Argument @i of the call in @r, as the process's ABI passes it. */
-static uint64_t arg(const struct user_regs_struct *r, int arch, int i)
-{
-	static const size_t x64[] = {
-		offsetof(struct user_regs_struct, rdi), offsetof(struct user_regs_struct, rsi),
-		offsetof(struct user_regs_struct, rdx), offsetof(struct user_regs_struct, r10),
-		offsetof(struct user_regs_struct, r8), offsetof(struct user_regs_struct, r9),
-	};
-	static const size_t i386[] = {
-		offsetof(struct user_regs_struct, rbx), offsetof(struct user_regs_struct, rcx),
-		offsetof(struct user_regs_struct, rdx), offsetof(struct user_regs_struct, rsi),
-		offsetof(struct user_regs_struct, rdi), offsetof(struct user_regs_struct, rbp),
-	};
-	uint64_t v;
-
-	memcpy(&v, (const char *)r + (arch == ARCH_X64 ? x64 : i386)[i], sizeof(v));
-	return arch == ARCH_X64 ? v : (uint32_t)v;
-}
-
-static void set_arg(struct user_regs_struct *r, int arch, int i, uint64_t v)
-{
-	unsigned long long *x64[] = { &r->rdi, &r->rsi, &r->rdx, &r->r10, &r->r8, &r->r9 };
-	unsigned long long *i386[] = { &r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rdi, &r->rbp };
-
-	*(arch == ARCH_X64 ? x64 : i386)[i] = arch == ARCH_X64 ? v : (uint32_t)v;
-}
-
-/* The return register as a signed value of the process's width. */
-static long ret_of(const struct user_regs_struct *r, int arch)
-{
-	return arch == ARCH_X64 ? (long)r->rax : (long)(int32_t)r->rax;
-}
-
 static int is_err(long v)
 {
 	return v < 0 && v >= -4095;
-}
-
-/* Set the call in @r to @nr(@a0..@a5), the 32-bit numbers where it is i386. */
-static void set_call(struct user_regs_struct *r, int arch, long nr, const uint64_t *a, int n)
-{
-	r->orig_rax = nr;
-	for (int i = 0; i < n; i++)
-		set_arg(r, arch, i, a[i]);
 }
 
 /* Resume @t with @sig, or at its next syscall stop (@sysc). */
@@ -442,12 +368,11 @@ static void resume(pid_t tid, int sysc, int sig)
  */
 static void reissue(struct task *t, int skip)
 {
-	struct user_regs_struct r = t->regs;
+	exec_regs_t r = t->regs;
 
 	if (skip)
-		r.orig_rax = -1;
-	r.rax = t->regs.orig_rax;
-	r.rip -= SYSCALL_INSN_LEN;
+		regs_skip(&r);
+	regs_rewind(&r, &t->regs);
 	t->phase = IDLE;
 	set_regs(t->tid, &r);
 	resume(t->tid, 0, 0);
@@ -460,13 +385,12 @@ static void reissue(struct task *t, int skip)
  */
 static void finish(struct task *t, long ret)
 {
-	struct user_regs_struct r = t->regs;
-
+	exec_regs_t r = t->regs;
 	int freed = t->slot >= 0;
 
 	if (t->phase == IDLE)
-		r.orig_rax = -1;
-	r.rax = t->arch == ARCH_X64 ? (uint64_t)ret : (uint64_t)(int64_t)(int32_t)ret;
+		regs_skip(&r);
+	set_ret(&r, t->arch, ret);
 	t->phase = IDLE;
 	t->tries = 0;
 	if (freed)
@@ -534,8 +458,8 @@ static void write_failed(struct task *t)
  */
 static long decode(struct task *t, unsigned long *cmd, void *buf, size_t *len, uint64_t *a)
 {
-	const struct user_regs_struct *r = &t->regs;
-	long nr = (long)r->orig_rax;
+	const exec_regs_t *r = &t->regs;
+	long nr = regs_nr(r);
 	uint64_t x[5];
 	int32_t id, ctlcmd, flags = 0, ipc64 = 0;
 	uint64_t size = 0, addr = 0, ubuf = 0;
@@ -543,7 +467,7 @@ static long decode(struct task *t, unsigned long *cmd, void *buf, size_t *len, u
 	for (int i = 0; i < 5; i++)
 		x[i] = arg(r, t->arch, i);
 	t->raddr = 0;
-	if (t->arch == ARCH_I386 && nr == I386_IPC) {
+	if (is_ipc_mux(t->arch, nr)) {
 		/* ipc(call, first, second, third, ptr): compat_ksys_ipc() */
 		t->op = (int)(x[0] & 0xffff);
 		id = (int32_t)x[1];
@@ -557,12 +481,7 @@ static long decode(struct task *t, unsigned long *cmd, void *buf, size_t *len, u
 			return -EINVAL;
 	} else {
 		/* shmget(key, size, flg), shmat(id, addr, flg), shmdt(addr), shmctl(id, cmd, buf) */
-		if (t->arch == ARCH_X64)
-			t->op = nr == X64_SHMGET ? IPCCALL_SHMGET : nr == X64_SHMAT ? IPCCALL_SHMAT :
-				nr == X64_SHMDT ? IPCCALL_SHMDT : IPCCALL_SHMCTL;
-		else
-			t->op = nr == I386_SHMGET ? IPCCALL_SHMGET : nr == I386_SHMAT ? IPCCALL_SHMAT :
-				nr == I386_SHMDT ? IPCCALL_SHMDT : IPCCALL_SHMCTL;
+		t->op = direct_op(t->arch, nr);
 		id = (int32_t)x[0];
 		size = x[1];
 		ctlcmd = (int32_t)x[1];
@@ -574,7 +493,7 @@ static long decode(struct task *t, unsigned long *cmd, void *buf, size_t *len, u
 		 * the module is told so, and a command with the flag in it
 		 * is unknown there.
 		 */
-		if (t->arch == ARCH_I386 && t->op == IPCCALL_SHMCTL) {
+		if (direct_shmctl_is_ipc64(t->arch) && t->op == IPCCALL_SHMCTL) {
 			if (ctlcmd >= 0 && (ctlcmd & IPC_64_FLAG))
 				return -EINVAL;
 			ipc64 = IPC_64_FLAG;
@@ -615,11 +534,11 @@ static long decode(struct task *t, unsigned long *cmd, void *buf, size_t *len, u
 }
 
 /* Run @nr(@a) in @t in place of its shm call, to its exit stop. */
-static void inject(struct task *t, enum phase phase, long x64, long i386, const uint64_t *a)
+static void inject(struct task *t, enum phase phase, enum exec_call call, const uint64_t *a)
 {
-	struct user_regs_struct r = t->regs;
+	exec_regs_t r = t->regs;
 
-	set_call(&r, t->arch, t->arch == ARCH_X64 ? x64 : i386, a, 6);
+	set_call(&r, t->arch, call, a);
 	t->phase = phase;
 	if (phase != IN_IOCTL)
 		t->proc->busy = 1;
@@ -639,7 +558,7 @@ static void on_seccomp(struct task *t)
 	int i;
 
 	ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &data);
-	if (get_regs(t->tid, &t->regs) || (data != ARCH_X64 && data != ARCH_I386)) {
+	if (get_regs(t->tid, &t->regs) || !arch_valid(data)) {
 		resume(t->tid, 0, 0);	/* another filter's RET_TRACE: not ours */
 		return;
 	}
@@ -661,7 +580,7 @@ static void on_seccomp(struct task *t)
 		a[2] = PROT_READ | PROT_WRITE;
 		a[3] = MAP_PRIVATE | MAP_ANONYMOUS;
 		a[4] = (uint64_t)-1;
-		inject(t, INJ_MMAP, X64_MMAP, I386_MMAP2, a);
+		inject(t, INJ_MMAP, CALL_MMAP, a);
 		return;
 	}
 	if (p->fd < 0) {
@@ -672,7 +591,7 @@ static void on_seccomp(struct task *t)
 		a[0] = (uint64_t)(int64_t)AT_FDCWD;
 		a[1] = p->page;
 		a[2] = O_RDWR | O_CLOEXEC;
-		inject(t, INJ_OPEN, X64_OPENAT, I386_OPENAT, a);
+		inject(t, INJ_OPEN, CALL_OPENAT, a);
 		return;
 	}
 	ret = decode(t, &cmd, buf, &len, &a[2]);
@@ -698,14 +617,14 @@ static void on_seccomp(struct task *t)
 	a[0] = (uint64_t)p->fd;
 	a[1] = cmd;
 	t->fd = p->fd;
-	inject(t, IN_IOCTL, X64_IOCTL, I386_IOCTL, a);
+	inject(t, IN_IOCTL, CALL_IOCTL, a);
 }
 
 /* The exit stop of @t's injected call. */
 static void on_exit_stop(struct task *t)
 {
 	struct proc *p = t->proc;
-	struct user_regs_struct r;
+	exec_regs_t r;
 	long ret;
 
 	if (get_regs(t->tid, &r)) {
@@ -720,7 +639,7 @@ static void on_exit_stop(struct task *t)
 			say_device(t, "cannot map a page of memory", "", (int)-ret);
 			finish(t, -ENOSYS);
 		} else {
-			p->page = t->arch == ARCH_X64 ? (uint64_t)ret : (uint32_t)ret;
+			p->page = arch_wide(t->arch) ? (uint64_t)ret : (uint32_t)ret;
 			reissue(t, 0);
 		}
 		unpark(p);
@@ -796,6 +715,31 @@ static void check_privileged(pid_t tid)
 			PROG, exe);
 }
 
+/* A program this architecture's half does not serve: one line. */
+static void check_served(pid_t tid)
+{
+	char path[64], exe[PATH_MAX];
+	const char *why;
+	Elf32_Ehdr h;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, &h, sizeof(h));
+	close(fd);
+	if (n != (ssize_t)sizeof(h) || memcmp(h.e_ident, ELFMAG, SELFMAG))
+		return;
+	why = unserved_program(&h);
+	if (!why)
+		return;
+	n = readlink(path, exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	fprintf(stderr, "%s: %s is %s\n", PROG, exe, why);
+}
+
 /* A new task (fork, vfork, clone) of @parent. */
 static void on_new(struct task *parent, pid_t tid)
 {
@@ -828,6 +772,7 @@ static void on_exec(struct task *t)
 	t->tries = 0;
 	task_set_proc(t, proc_new(NULL));
 	check_privileged(t->tid);
+	check_served(t->tid);
 	resume(t->tid, 0, 0);
 }
 
@@ -909,45 +854,6 @@ static int supervise(void)
 /* Said, with status 126, where the kernel has no seccomp filters. */
 #define NO_SECCOMP_LINE \
 	"this kernel has no seccomp filters (CONFIG_SECCOMP_FILTER=n): it cannot serve a program's SysV shm system calls"
-
-static int install_filter(void)
-{
-#define LD_NR		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
-#define RET(v)		BPF_STMT(BPF_RET | BPF_K, (v))
-#define JEQ(v, t, f)	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (v), (t), (f))
-	struct sock_filter f[] = {
-		/* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		/* 1 */ JEQ(AUDIT_ARCH_X86_64, 2, 0),
-		/* 2 */ JEQ(AUDIT_ARCH_I386, 8, 0),
-		/* 3 */ RET(SECCOMP_RET_ALLOW),
-		/* 4: x86-64; x32's numbers (bit 30) match none */ LD_NR,
-		/* 5 */ JEQ(X64_SHMGET, 4, 0),
-		/* 6 */ JEQ(X64_SHMAT, 3, 0),
-		/* 7 */ JEQ(X64_SHMCTL, 2, 0),
-		/* 8 */ JEQ(X64_SHMDT, 1, 0),
-		/* 9 */ RET(SECCOMP_RET_ALLOW),
-		/* 10 */ RET(SECCOMP_RET_TRACE | ARCH_X64),
-		/* 11: i386 */ LD_NR,
-		/* 12 */ JEQ(I386_IPC, 3, 0),
-		/* 13 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, I386_SHMGET, 0, 1),
-		/* 14 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, I386_SHMDT, 0, 7),
-		/* 15 */ RET(SECCOMP_RET_ALLOW),
-		/* 16: ipc(call, ...): call's low 16 bits */
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
-		/* 17 */ BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xffff),
-		/* 18 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, IPCCALL_SHMAT, 0, 2),
-		/* 19 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, IPCCALL_SHMCTL, 1, 2),
-		/* 20 */ RET(SECCOMP_RET_ALLOW),
-		/* 21 */ RET(SECCOMP_RET_ALLOW),
-		/* 22 */ RET(SECCOMP_RET_TRACE | ARCH_I386),
-	};
-	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
-
-	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
-#undef LD_NR
-#undef RET
-#undef JEQ
-}
 
 /*
  * Signals for svshm-exec are PROGRAM's: a kill of the supervisor would
@@ -1099,7 +1005,7 @@ int main(int argc, char **argv)
 	return run(argv + optind);
 }
 
-#else /* !__x86_64__ */
+#else /* !EXEC_ARCH_NAME */
 
 int main(int argc, char **argv)
 {
@@ -1112,7 +1018,7 @@ int main(int argc, char **argv)
 		if (ret != TOOL_OPT_TAKEN)
 			return ret;
 	}
-	fprintf(stderr, "%s: not supported on this architecture yet (x86-64 only)\n", PROG);
+	fprintf(stderr, "%s: not supported on this architecture yet (x86-64 and arm64 only)\n", PROG);
 	return 126;
 }
 
