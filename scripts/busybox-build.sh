@@ -13,6 +13,10 @@
 # build/callers/busybox, build/arm64/callers/busybox with -a arm64, the
 # arm64 guest's, cross-built with aarch64-linux-gnu-gcc).
 set -eu
+# Run from svshm's make (make callers), whose flags (-Wextra -Werror, and
+# the variables of its command line: CC, OUT) are not busybox's: its own
+# build gets none of them.
+unset CFLAGS CPPFLAGS LDFLAGS CC MAKEFLAGS MFLAGS MAKELEVEL
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 . "$here/lib/cache.sh"
