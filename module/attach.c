@@ -473,6 +473,26 @@ out_put:
 	return ret;
 }
 
+/*
+ * Does a mapping of the caller take any of [@addr, @addr + @size)? Asked
+ * only where vm_mmap() would refuse the range for running past the top of
+ * the address space (ENOMEM) before MAP_FIXED_NOREPLACE looks at what is
+ * there: native's do_shmat() looks first (EINVAL). Either way nothing is
+ * mapped, so a look apart from the mapping is enough.
+ */
+static bool svshm_range_in_use(unsigned long addr, unsigned long size)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	bool used;
+
+	mmap_read_lock(mm);
+	vma = find_vma(mm, addr);
+	used = vma && vma->vm_start < addr + size;
+	mmap_read_unlock(mm);
+	return used;
+}
+
 /**
  * svshm_attach() - shmat(2): map a segment into the caller
  * @table: the caller's instance
@@ -531,6 +551,9 @@ long svshm_attach(struct svshm_table *table, int id, int flags,
 		goto out_put;
 	err = -EINVAL;
 	if (a && !(flags & SHM_REMAP) && a + seg->size < a)
+		goto out_put;
+	if (a && !(flags & SHM_REMAP) && (a > TASK_SIZE || seg->size > TASK_SIZE - a) &&
+	    svshm_range_in_use(a, seg->size))
 		goto out_put;
 
 	err = svshm_seg_open(seg, NULL, prot & PROT_WRITE, &file);

@@ -800,8 +800,21 @@ static const struct recorded recorded32[] = {
 	{ NULL, 0, 0 }
 };
 
+/*
+ * A caller whose SHMLBA is four pages (32-bit ARM's, which arm64 gives its
+ * compat tasks), where its traces differ: SHM_RND rounds to it.
+ */
+static const struct recorded recorded_lba4[] = {
+	{ "at_unaligned_and_rnd", 0xad7fd5125d300cc2ULL, 0x3e109529efc79f77ULL },
+	{ NULL, 0, 0 }
+};
+
 static uint64_t recorded_digest(const char *name)
 {
+	if (SHMLBA == 4 * PG)
+		for (const struct recorded *r = recorded_lba4; r->scenario; r++)
+			if (!strcmp(r->scenario, name))
+				return geteuid() == 0 ? r->root : r->user;
 	if (sizeof(long) < 8)
 		for (const struct recorded *r = recorded32; r->scenario; r++)
 			if (!strcmp(r->scenario, name))

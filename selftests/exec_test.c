@@ -343,11 +343,18 @@ static int role_unmap(void)
 	}
 	if (fds != 1 || !cloexec)
 		FAIL("%d descriptors of %s, close-on-exec: %d", fds, dev, cloexec);
+	/*
+	 * The page is private and anonymous; the kernel may have merged it
+	 * with a neighbour of the same kind (arm64's layout does), so every
+	 * page of every such mapping is looked at.
+	 */
 	f = fopen("/proc/self/maps", "re");
 	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx-%lx rw-p 00000000 00:00 0", &lo, &hi) == 2 && hi - lo == PG &&
-		    strchr(line, '/') == NULL && !strcmp((char *)lo, dev))
-			found = lo;
+		if (sscanf(line, "%lx-%lx rw-p 00000000 00:00 0", &lo, &hi) == 2 &&
+		    strchr(line, '/') == NULL)
+			for (unsigned long pg = lo; pg < hi && !found; pg += PG)
+				if (!strncmp((char *)pg, dev, strlen(dev) + 1))
+					found = pg;
 	if (f)
 		fclose(f);
 	if (!found)
