@@ -15,6 +15,7 @@
 #   make check           the whole test suite in QEMU guests (README)
 #   make demo            the demo in a QEMU guest (installs what it needs)
 #   make bench           native and svshm side by side, in each kernel's guest
+#   make exec-cost       what svshm-exec costs a program without shm calls, on this host
 #   make insns           instructions per call, native and svshm (scripts/insns.sh)
 #   make stress          the long torture, fuzz and fault-injection run (debug kernel)
 #   make kernels         build (or find cached) the kernels the matrix builds itself
@@ -83,7 +84,7 @@ MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
 UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 MANPAGES := $(wildcard man/*.[1-8])
 
-.PHONY: all module kdir-check lib lib32 selftests selftests32 selftests-nokmod tools callers check demo bench insns stress kernels clean \
+.PHONY: all module kdir-check lib lib32 selftests selftests32 selftests-nokmod tools callers check demo bench exec-cost insns stress kernels clean \
 	deps install install-lib install-user uninstall help
 
 # The selftests are not in plain make: they need the kernel's
@@ -314,6 +315,11 @@ bench:
 
 insns:
 	scripts/insns.sh
+
+# What svshm-exec costs a program that makes no shm call, on this host's
+# own CPU (no module needed; make bench has the rest, in guests).
+exec-cost: $(B)/selftests/exec_cost $(B)/tools/svshm-exec
+	$(B)/selftests/exec_cost -n $(B)/tools/svshm-exec
 
 stress:
 	scripts/stress.sh

@@ -27,7 +27,6 @@
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
 
@@ -172,14 +171,14 @@ static const char *unserved_program(const Elf32_Ehdr *h)
 	return NULL;
 }
 
-static int install_filter(void)
+static struct sock_fprog *exec_filter(void)
 {
 #define LD_NR		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
 #define RET(v)		BPF_STMT(BPF_RET | BPF_K, (v))
 #define JEQ(v, t, f)	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (v), (t), (f))
 #define JGE(v, t, f)	BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (v), (t), (f))
 #define JGT(v, t, f)	BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (v), (t), (f))
-	struct sock_filter f[] = {
+	static struct sock_filter f[] = {
 		/* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
 		/* 1 */ JEQ(AUDIT_ARCH_AARCH64, 2, 0),
 		/* 2 */ JEQ(AUDIT_ARCH_ARM, 6, 0),
@@ -195,9 +194,9 @@ static int install_filter(void)
 		/* 12 */ RET(SECCOMP_RET_ALLOW),
 		/* 13 */ RET(SECCOMP_RET_ERRNO | ENOSYS),
 	};
-	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+	static struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
 
-	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+	return &prog;
 #undef LD_NR
 #undef RET
 #undef JEQ

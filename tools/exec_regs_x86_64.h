@@ -15,7 +15,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/user.h>
 
@@ -181,12 +180,12 @@ static const char *unserved_program(const Elf32_Ehdr *h)
 }
 
 /* The filter: RET_TRACE (with the ARCH_*) for the shm calls alone. */
-static int install_filter(void)
+static struct sock_fprog *exec_filter(void)
 {
 #define LD_NR		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
 #define RET(v)		BPF_STMT(BPF_RET | BPF_K, (v))
 #define JEQ(v, t, f)	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (v), (t), (f))
-	struct sock_filter f[] = {
+	static struct sock_filter f[] = {
 		/* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
 		/* 1 */ JEQ(AUDIT_ARCH_X86_64, 2, 0),
 		/* 2 */ JEQ(AUDIT_ARCH_I386, 8, 0),
@@ -212,9 +211,9 @@ static int install_filter(void)
 		/* 21 */ RET(SECCOMP_RET_ALLOW),
 		/* 22 */ RET(SECCOMP_RET_TRACE | ARCH_I386),
 	};
-	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+	static struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
 
-	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+	return &prog;
 #undef LD_NR
 #undef RET
 #undef JEQ

@@ -107,11 +107,14 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <linux/svshm.h>
 
 #include "args.h"
@@ -143,6 +146,27 @@ static void usage(FILE *out)
 #endif
 
 #ifdef EXEC_ARCH_NAME
+
+/*
+ * The filter is not a sandbox: it must leave the program as it would run
+ * without it. seccomp(2) turns on the speculation mitigations a sandbox
+ * wants (SSBD, STIBP) unless told SECCOMP_FILTER_FLAG_SPEC_ALLOW; prctl()
+ * is for a kernel without the flag (before 4.17).
+ */
+static int load_filter(struct sock_fprog *prog)
+{
+	if (!syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_SPEC_ALLOW, prog))
+		return 0;
+	if (errno != EINVAL)
+		return -1;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog);
+}
+
+/* The architecture's filter (exec_filter()), in this process. */
+static int install_filter(void)
+{
+	return load_filter(exec_filter());
+}
 
 /*
  * The page: the device's path at its start (at most PATH_LEN bytes with
