@@ -125,8 +125,6 @@ static void regs_rewind(exec_regs_t *r, const exec_regs_t *at)
 	r->r.pc -= SYSCALL_INSN_LEN;
 }
 
-enum exec_call { CALL_MMAP, CALL_OPENAT, CALL_IOCTL };
-
 static void set_call(exec_regs_t *r, int arch, enum exec_call call, const uint64_t *a)
 {
 	static const int nrs[] = { A64_MMAP, A64_OPENAT, A64_IOCTL };
@@ -135,13 +133,6 @@ static void set_call(exec_regs_t *r, int arch, enum exec_call call, const uint64
 	for (int i = 0; i < 6; i++)
 		set_arg(r, arch, i, a[i]);
 }
-
-/* The kernel's <linux/ipc.h> names for the four calls, as on x86. */
-#define IPCCALL_SHMAT	21
-#define IPCCALL_SHMDT	22
-#define IPCCALL_SHMGET	23
-#define IPCCALL_SHMCTL	24
-#define IPC_64_FLAG	0x100
 
 /* arm64 has no ipc(2). */
 static int is_ipc_mux(int arch, long nr)

@@ -126,8 +126,6 @@ static void regs_rewind(exec_regs_t *r, const exec_regs_t *at)
 	r->rip -= SYSCALL_INSN_LEN;
 }
 
-enum exec_call { CALL_MMAP, CALL_OPENAT, CALL_IOCTL };
-
 /* Set the call in @r to @call(@a0..@a5) in @arch's numbers. */
 static void set_call(exec_regs_t *r, int arch, enum exec_call call, const uint64_t *a)
 {
@@ -138,13 +136,6 @@ static void set_call(exec_regs_t *r, int arch, enum exec_call call, const uint64
 	for (int i = 0; i < 6; i++)
 		set_arg(r, arch, i, a[i]);
 }
-
-/* ipc(2)'s calls (the kernel's <linux/ipc.h>, not exported to userspace). */
-#define IPCCALL_SHMAT	21
-#define IPCCALL_SHMDT	22
-#define IPCCALL_SHMGET	23
-#define IPCCALL_SHMCTL	24
-#define IPC_64_FLAG	0x100
 
 /* Is @nr the ipc(2) multiplexer of @arch? */
 static int is_ipc_mux(int arch, long nr)

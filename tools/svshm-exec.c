@@ -139,6 +139,19 @@ static void usage(FILE *out)
 		"cannot be run under svshm-exec, 127 if it is not found.\n", PROG);
 }
 
+/*
+ * Names the architecture halves share: the four calls as ipc(2) numbers
+ * them (the kernel's <linux/ipc.h>, not exported to userspace), and the
+ * calls injected into a process.
+ */
+#define IPCCALL_SHMAT	21
+#define IPCCALL_SHMDT	22
+#define IPCCALL_SHMGET	23
+#define IPCCALL_SHMCTL	24
+#define IPC_64_FLAG	0x100
+
+enum exec_call { CALL_MMAP, CALL_OPENAT, CALL_IOCTL };
+
 #if defined(__x86_64__)
 #include "exec_regs_x86_64.h"
 #elif defined(__aarch64__)
